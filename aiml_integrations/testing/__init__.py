@@ -1,0 +1,1 @@
+"""Offline AI/ML API mock server with fault injection (work in progress)."""
