@@ -32,7 +32,18 @@ _LAZY: dict[str, tuple[str, str]] = {
     "default_catalog": ("aiml_integrations.catalog", "default_catalog"),
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [
+    "AIMLAPIClient",
+    "AIMLAPIConfig",
+    "AIMLAPIError",
+    "APIResponse",
+    "Catalog",
+    "ErrorCategory",
+    "ModelInfo",
+    "Timeouts",
+    "__version__",
+    "default_catalog",
+]
 
 if TYPE_CHECKING:
     from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
