@@ -4,7 +4,8 @@ Why one place: LiteLLM users already have ``AIML_API_KEY`` / ``AIML_API_BASE`` s
 built-in provider's names) and AI/ML API's SDK users ``AIMLAPI_API_KEY``; both must work the
 same way in both adapters. A missing key is an
 :class:`~aiml_integrations.errors.AuthenticationError` raised before anything is sent —
-never a silent fallback to another vendor's key or to fake answers. The key is a :class:`pydantic.SecretStr`, so it never shows in ``repr`` or logs.
+never a silent fallback to another vendor's key or to fake answers. The key is a
+:class:`pydantic.SecretStr`, so it never shows in ``repr`` or logs.
 """
 
 from __future__ import annotations
