@@ -39,9 +39,11 @@ CONTEXT_OVERFLOW_PATTERNS = _any(
     r"exceed(?:s|ed)? context limit",  # Anthropic: "input length and max_tokens exceed ..."
     r"prompt is too long",  # Anthropic, Fireworks
     r"input is too long",  # Bedrock / Anthropic
+    r"too many total text bytes",  # Bedrock
     r"too large for model with \d+ maximum context length",  # Mistral
     r"exceeds? (?:the )?maximum number of tokens allowed",  # Gemini / Vertex
     r"input token count .{0,60}exceeds",  # Gemini
+    r"input token count is \d+ but (?:the )?model only supports up to",  # Vertex AI
     r"too many (?:input )?tokens",  # Cohere, Bedrock
     r"`?inputs`? tokens \+ `?max_new_tokens`? must be",  # TGI / Together
     r"`?inputs`? must have less than \d+ tokens",  # TGI
@@ -50,6 +52,7 @@ CONTEXT_OVERFLOW_PATTERNS = _any(
     r"input tokens exceed the configured limit",  # OpenAI Responses
     r"requested token count exceeds",
     r"reduce the length of the messages",
+    r"exceeded model token limit",  # Moonshot / Kimi
     r"string too long\. expected a string with maximum length",
 )
 
@@ -64,6 +67,10 @@ CONTENT_POLICY_PATTERNS = _any(
     r"\bsafety (?:filter|settings|reasons)\b",
     r"moderation[_ ]blocked|failed moderation|flagged by (?:the )?moderation",
     r"\bnsfw (?:content )?(?:detected|concepts? detected)",
+    r"responsible ai (?:practices|polic)",  # Google Imagen / Veo, AWS
+    r"content exists risk",  # DeepSeek
+    r"violates? (?:our )?usage guidelines",  # xAI (sent as a 403)
+    r"blocked by (?:our|the) content filters?",  # Bedrock Titan / Stability
 )
 
 OUT_OF_CREDITS_PATTERNS = _any(
@@ -92,6 +99,8 @@ UNKNOWN_MODEL_PATTERNS = _any(
     r"no such model",
     r"model_not_found",
 )
+
+DEPRECATED_PATTERNS = _any(r"\bdeprecated\b")  # a 404 saying so is about the model
 
 UNAVAILABLE_PATTERNS = _any(
     r"under maintenance",
@@ -137,6 +146,7 @@ RULES: Sequence[Rule] = (
     Rule(C.CONTENT_POLICY, None, CONTENT_POLICY_PATTERNS, why="upstream safety refusal"),
     Rule(C.UNKNOWN_MODEL, _span(400, 422), model_issue=True, why="validation issue on `model`"),
     Rule(C.UNKNOWN_MODEL, _span(400, 599), UNKNOWN_MODEL_PATTERNS, why="model wording"),
+    Rule(C.UNKNOWN_MODEL, frozenset({404}), DEPRECATED_PATTERNS, why="404 deprecated model"),
     Rule(C.PERMISSION_DENIED, frozenset({403}), why="authenticated but not allowed"),
     Rule(C.NOT_FOUND, frozenset({404}), why="no such route or resource"),
     Rule(C.RATE_LIMITED, frozenset({429}), QUOTA_PATTERNS, retryable=False, why="quota"),
