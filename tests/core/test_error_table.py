@@ -377,7 +377,8 @@ BODY_VARIANTS = [
         404,
         {
             "error": {
-                "message": "The model `gpt-5-turbo` does not exist or you do not have access to it.",
+                "message": "The model `gpt-5-turbo` does not exist or you do not have access "
+                "to it.",
                 "type": "invalid_request_error",
                 "param": None,
                 "code": "model_not_found",
