@@ -1,0 +1,496 @@
+"""``ChatAIMLAPI``: AI/ML API as a native LangChain chat model.
+
+Why not a ``ChatOpenAI`` subclass: that path imports the openai SDK (~0.5 s), stacks the SDK's
+hidden retries under LangChain's, turns AI/ML API's non-OpenAI error bodies into generic or
+unclassified errors, drops ``reasoning_content`` and billing, and disables stream usage for
+custom base URLs. This class talks to the core transport directly: one pooled client per model
+instance, errors classified once by the core and raised as LangChain's ``ModelError`` family
+(see :mod:`aiml_integrations.langchain._errors`), one bounded retry layer (``max_retries``).
+
+Retries and fallbacks: ``max_retries`` (default 2) retries retryable errors (429, 5xx,
+timeouts, connection failures) honouring ``Retry-After``; streams are retried only before their
+first chunk. Put ``max_retries=0`` on models behind ``with_fallbacks`` /
+``ModelFallbackMiddleware`` so the fallback happens at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import (
+    BaseChatModel,
+    LangSmithParams,
+    LanguageModelInput,
+    ModelProfile,
+)
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils import secret_from_env
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+
+from aiml_integrations.catalog import default_catalog
+from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations.errors import AIMLAPIError
+from aiml_integrations.langchain._errors import raise_native
+from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
+from aiml_integrations.langchain._retry import (
+    acall_with_retries,
+    call_with_retries,
+    retry_delay,
+    should_retry,
+)
+from aiml_integrations.langchain._structured import (
+    StructuredMethod,
+    format_tool_choice,
+    format_tools,
+    response_format_for,
+    structured_parser,
+    with_raw,
+)
+from aiml_integrations.langchain._usage import usage_metadata
+from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
+
+__all__ = ["ChatAIMLAPI"]
+
+_PATH = "/v1/chat/completions"
+_PROVIDER = "aimlapi"
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+class _StreamState:
+    """What a stream accumulates for its single closing chunk (usage, billing, metadata).
+
+    Why one closing chunk: ``merge_dicts`` concatenates strings and refuses differing floats,
+    and standard tests require exactly one chunk with ``input_tokens`` — so ``model_name``,
+    ``finish_reason``, usage and cost are emitted once, after the last delta.
+    """
+
+    __slots__ = ("credits", "finish_reason", "id", "model", "system_fingerprint", "usage", "usd")
+
+    def __init__(self) -> None:
+        self.model: str | None = None
+        self.id: str | None = None
+        self.finish_reason: str | None = None
+        self.system_fingerprint: str | None = None
+        self.usage: Any = None
+        self.credits: float | None = None
+        self.usd: float | None = None
+
+    def closing_chunk(
+        self, request_id: str | None, include_usage: bool, requested_model: str
+    ) -> ChatGenerationChunk:
+        metadata = _drop_none(
+            {
+                "model_provider": _PROVIDER,
+                "model_name": self.model or requested_model,
+                "finish_reason": self.finish_reason,
+                "id": self.id,
+                "request_id": request_id,
+                "system_fingerprint": self.system_fingerprint,
+                "credits_used": self.credits,
+                "usd_spent": self.usd,
+            }
+        )
+        usage = usage_metadata(self.usage) if include_usage else None
+        message = AIMessageChunk(
+            content="", response_metadata=metadata, usage_metadata=usage, chunk_position="last"
+        )
+        return ChatGenerationChunk(message=message)
+
+
+class ChatAIMLAPI(BaseChatModel):
+    """Chat model served by AI/ML API (aimlapi.com), OpenAI-compatible chat completions.
+
+    Setup: ``pip install aiml-integrations`` and set ``AIMLAPI_API_KEY`` (or ``AIML_API_KEY``).
+
+    Example:
+        .. code-block:: python
+
+            from aiml_integrations.langchain import ChatAIMLAPI
+
+            model = ChatAIMLAPI(model="openai/gpt-4o", temperature=0, max_retries=2)
+            model.invoke("Hello").content
+
+    Errors are LangChain's ``ModelError`` types *and* this package's
+    ``aiml_integrations.errors`` types (e.g. ``AIMLAPIRateLimitError`` is both a
+    ``ModelRateLimitError`` and a ``RateLimitError``), with ``is_retryable`` set correctly.
+
+    The client (connection pool) is created on first use and reused by every call of this
+    instance; settings changed after the first call are not picked up by the pool.
+    """
+
+    model: str = Field(alias="model_name")
+    """AI/ML API model id, e.g. ``"openai/gpt-4o"`` or ``"gpt-4o"``."""
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env(list(API_KEY_ENV_VARS), default=None)
+    )
+    """Defaults to ``AIMLAPI_API_KEY`` then ``AIML_API_KEY``. Missing → error at call time."""
+    base_url: str | None = Field(default=None, alias="base_url")
+    """Defaults to ``AIMLAPI_BASE_URL`` / ``AIML_API_BASE``, then ``https://api.aimlapi.com/v1``."""
+    temperature: float | None = None
+    max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
+    top_p: float | None = None
+    n: int | None = None
+    seed: int | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    reasoning_effort: str | None = None
+    """For reasoning models: ``"low"`` / ``"medium"`` / ``"high"`` (model dependent)."""
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    timeout: float | None = Field(default=None, alias="request_timeout")
+    """Seconds for the whole call (streams included). ``None``: 10 s connect, 600 s read."""
+    max_retries: int = 2
+    """Retries of retryable errors (429, 5xx, timeout, connection). 0 disables."""
+    streaming: bool = False
+    """Use the streaming endpoint for ``invoke`` too."""
+    stream_usage: bool = True
+    """Attach token usage to the last streamed chunk (AI/ML API always reports it)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra request-body fields (e.g. ``{"provider": "openai"}``), sent as-is."""
+    default_headers: dict[str, str] | None = None
+    client_request_id: str | None = None
+    """Sent as ``X-Client-Request-Id`` so calls can be traced in AI/ML API's logs."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+
+    # -- LangChain metadata -----------------------------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return "aimlapi-chat"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["aiml_integrations", "langchain", "chat_models"]
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": "AIMLAPI_API_KEY"}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model": self.model, **self._default_params()}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = super()._get_ls_params(stop=stop, **kwargs)
+        params["ls_provider"] = _PROVIDER
+        stops = stop if stop is not None else self.stop
+        if stops:
+            params["ls_stop"] = stops
+        return params
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        info = default_catalog().get(self.model)
+        if info is None:
+            return None
+        profile: dict[str, Any] = {"text_inputs": True, "text_outputs": True}
+        if info.context_length is not None:
+            profile["max_input_tokens"] = info.context_length
+        if info.max_output is not None:
+            profile["max_output_tokens"] = info.max_output
+        for key, capability in (
+            ("tool_calling", "tools"),
+            ("tool_choice", "tools"),
+            ("structured_output", "structured_output"),
+            ("image_inputs", "vision"),
+            ("image_url_inputs", "vision"),
+            ("reasoning_output", "reasoning"),
+        ):
+            value = info.supports(capability)
+            if value is not None:
+                profile[key] = value
+        return profile  # type: ignore[return-value]
+
+    # -- request building -------------------------------------------------------------------
+
+    def _default_params(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "temperature": self.temperature,
+                "max_tokens": self.max_tokens,
+                "top_p": self.top_p,
+                "n": self.n,
+                "seed": self.seed,
+                "frequency_penalty": self.frequency_penalty,
+                "presence_penalty": self.presence_penalty,
+                "reasoning_effort": self.reasoning_effort,
+            }
+        )
+
+    def _payload(
+        self,
+        messages: Sequence[BaseMessage],
+        stop: list[str] | None,
+        stream: bool,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any]:
+        kwargs.pop("ls_structured_output_format", None)
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        payload: dict[str, Any] = {"model": self.model, "messages": messages_to_dicts(messages)}
+        payload.update(self._default_params())
+        stops = stop if stop is not None else self.stop
+        if stops:
+            payload["stop"] = stops
+        if self.model_kwargs:
+            payload.update(self.model_kwargs)
+        payload.update(kwargs)
+        if stream:
+            payload["stream"] = True
+            if stream_usage:
+                payload["stream_options"] = {"include_usage": True}
+        return payload
+
+    def _get_client(self) -> AIMLAPIClient:
+        client = self._client
+        if client is None:
+            client = AIMLAPIClient(
+                AIMLAPIConfig.resolve(
+                    self.api_key,
+                    self.base_url,
+                    timeout=self.timeout,
+                    default_headers=self.default_headers,
+                    client_request_id=self.client_request_id,
+                )
+            )
+            self._client = client
+        return client
+
+    # -- responses ---------------------------------------------------------------------------
+
+    def _chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
+        data = response.data if isinstance(response.data, dict) else {}
+        usage = usage_metadata(data.get("usage"))
+        shared = _drop_none(
+            {
+                "model_provider": _PROVIDER,
+                "model_name": data.get("model") or requested_model,
+                "id": data.get("id"),
+                "request_id": response.request_id,
+                "system_fingerprint": data.get("system_fingerprint"),
+                "service_tier": data.get("service_tier"),
+                "credits_used": response.credits_used,
+                "usd_spent": response.usd_spent,
+            }
+        )
+        generations = []
+        for choice in data.get("choices") or ():
+            metadata = dict(shared)
+            if choice.get("finish_reason") is not None:
+                metadata["finish_reason"] = choice["finish_reason"]
+            if choice.get("logprobs") is not None:
+                metadata["logprobs"] = choice["logprobs"]
+            message = ai_message(choice.get("message") or {}, metadata, usage)
+            generations.append(ChatGeneration(message=message))
+        if not generations:
+            generations.append(
+                ChatGeneration(message=AIMessage(content="", response_metadata=shared))
+            )
+        llm_output = {"token_usage": data.get("usage"), "model_name": shared["model_name"]}
+        return ChatResult(generations=generations, llm_output=llm_output)
+
+    def _event_chunk(
+        self, event: dict[str, Any], state: _StreamState
+    ) -> ChatGenerationChunk | None:
+        """One SSE event → a chunk to yield (``None`` when it only carries metadata)."""
+        if state.model is None and event.get("model"):
+            state.model = event["model"]
+        if state.id is None and event.get("id"):
+            state.id = event["id"]
+        if event.get("system_fingerprint"):
+            state.system_fingerprint = event["system_fingerprint"]
+        if event.get("usage"):
+            state.usage = event["usage"]
+        if event.get("meta"):
+            credits, usd = billing_of(event)
+            state.credits = credits if credits is not None else state.credits
+            state.usd = usd if usd is not None else state.usd
+        choices = event.get("choices")
+        if not choices:
+            return None
+        choice = choices[0]
+        if choice.get("finish_reason"):
+            state.finish_reason = choice["finish_reason"]
+        delta = choice.get("delta")
+        if not delta:
+            return None
+        message = ai_message_chunk(delta, {"model_provider": _PROVIDER})
+        if not (message.content or message.tool_call_chunks or message.additional_kwargs):
+            return None
+        return ChatGenerationChunk(message=message)
+
+    # -- sync --------------------------------------------------------------------------------
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        payload = self._payload(messages, stop, False, kwargs)
+        client = self._get_client()
+        response = call_with_retries(lambda: client.post(_PATH, payload), self.max_retries)
+        return self._chat_result(response, payload["model"])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        include_usage = kwargs.get("stream_usage", self.stream_usage)
+        payload = self._payload(messages, stop, True, kwargs)
+        client = self._get_client()
+        attempt = 0
+        while True:
+            yielded = False
+            state = _StreamState()
+            try:
+                with client.stream(_PATH, payload) as events:
+                    for event in events:
+                        chunk = self._event_chunk(event, state)
+                        if chunk is not None:
+                            yielded = True
+                            yield chunk
+                    request_id = events.request_id
+                yield state.closing_chunk(request_id, include_usage, payload["model"])
+                return
+            except AIMLAPIError as exc:
+                if yielded or not should_retry(exc, attempt, self.max_retries):
+                    raise_native(exc)
+                delay = retry_delay(exc, attempt)
+                time.sleep(delay)
+                attempt += 1
+
+    # -- async -------------------------------------------------------------------------------
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        payload = self._payload(messages, stop, False, kwargs)
+        client = self._get_client()
+        response = await acall_with_retries(lambda: client.apost(_PATH, payload), self.max_retries)
+        return self._chat_result(response, payload["model"])
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        include_usage = kwargs.get("stream_usage", self.stream_usage)
+        payload = self._payload(messages, stop, True, kwargs)
+        client = self._get_client()
+        attempt = 0
+        while True:
+            yielded = False
+            state = _StreamState()
+            try:
+                async with client.astream(_PATH, payload) as events:
+                    async for event in events:
+                        chunk = self._event_chunk(event, state)
+                        if chunk is not None:
+                            yielded = True
+                            yield chunk
+                    request_id = events.request_id
+                yield state.closing_chunk(request_id, include_usage, payload["model"])
+                return
+            except AIMLAPIError as exc:
+                if yielded or not should_retry(exc, attempt, self.max_retries):
+                    raise_native(exc)
+                delay = retry_delay(exc, attempt)
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    # -- tools and structured output ---------------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (functions, pydantic models, ``BaseTool``, OpenAI dicts).
+
+        ``tool_choice``: ``"auto"``, ``"none"``, ``"any"`` / ``"required"`` (force some tool),
+        a tool name (force that tool), ``True`` or an OpenAI ``tool_choice`` dict.
+        """
+        formatted = format_tools(tools, strict=strict)
+        choice = format_tool_choice(tool_choice, formatted)
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type,
+        *,
+        method: StructuredMethod = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """Answers parsed into ``schema`` (pydantic class, TypedDict or JSON schema).
+
+        ``method``: ``"function_calling"`` (default: the most widely supported across the
+        upstream models AI/ML API serves), ``"json_schema"`` (``response_format`` with the
+        schema; needs a model with native structured output) or ``"json_mode"``
+        (``{"type": "json_object"}``; the prompt must describe the keys). A refusal raises
+        ``ModelRefusalError`` (returned as ``parsing_error`` with ``include_raw=True``).
+        """
+        if kwargs:
+            raise ValueError(f"Received unsupported arguments {kwargs}")
+        ls_format = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
+        llm: Runnable[Any, Any]
+        if method == "function_calling":
+            tool_name = convert_to_openai_tool(schema)["function"]["name"]
+            llm = self.bind_tools(
+                [schema],
+                tool_choice=tool_name,
+                strict=strict,
+                ls_structured_output_format=ls_format,
+            )
+        elif method == "json_schema":
+            llm = self.bind(
+                response_format=response_format_for(schema, strict),
+                ls_structured_output_format=ls_format,
+            )
+        elif method == "json_mode":
+            llm = self.bind(
+                response_format={"type": "json_object"}, ls_structured_output_format=ls_format
+            )
+        else:
+            raise ValueError(
+                f"method must be 'function_calling', 'json_schema' or 'json_mode', not {method!r}"
+            )
+        parser = structured_parser(schema, method)
+        if include_raw:
+            return with_raw(llm, parser)
+        return llm | parser
