@@ -1,0 +1,78 @@
+"""AI/ML API as a LiteLLM provider: ``aimlapi/<model id>``, with LiteLLM-native exceptions.
+
+Python::
+
+    import litellm
+    from aiml_integrations.litellm import register
+
+    register()  # idempotent; appends to litellm.custom_provider_map
+    litellm.completion(model="aimlapi/openai/gpt-4o", messages=[...])
+
+LiteLLM Proxy (``config.yaml``)::
+
+    litellm_settings:
+      custom_provider_map:
+        - {provider: aimlapi, custom_handler: aiml_integrations.litellm.handler}
+
+Every error is a LiteLLM exception class that also inherits the matching
+``aiml_integrations.errors`` class (see ``docs/litellm.md`` for the table), so the Router's
+retries, fallbacks and cooldowns behave as for a built-in provider.
+"""
+
+from __future__ import annotations
+
+from aiml_integrations.litellm._clients import clear_clients
+from aiml_integrations.litellm._errors import (
+    PROVIDER,
+    AIMLAPIAPIConnectionError,
+    AIMLAPIAuthenticationError,
+    AIMLAPIBadGatewayError,
+    AIMLAPIBadRequestError,
+    AIMLAPIContentPolicyViolationError,
+    AIMLAPIContextWindowExceededError,
+    AIMLAPIInternalServerError,
+    AIMLAPILiteLLMError,
+    AIMLAPINotFoundError,
+    AIMLAPIPaymentRequiredError,
+    AIMLAPIPermissionDeniedError,
+    AIMLAPIRateLimitError,
+    AIMLAPIServiceUnavailableError,
+    AIMLAPITimeout,
+    AIMLAPIUnknownModelError,
+    AIMLAPIUnprocessableEntityError,
+    AIMLAPIUnsupportedParamsError,
+)
+from aiml_integrations.litellm._handler import AIMLAPIProvider
+from aiml_integrations.litellm._registry import (
+    handler,
+    model_cost_entries,
+    model_cost_entry,
+    register,
+)
+
+__all__ = [
+    "PROVIDER",
+    "AIMLAPIAPIConnectionError",
+    "AIMLAPIAuthenticationError",
+    "AIMLAPIBadGatewayError",
+    "AIMLAPIBadRequestError",
+    "AIMLAPIContentPolicyViolationError",
+    "AIMLAPIContextWindowExceededError",
+    "AIMLAPIInternalServerError",
+    "AIMLAPILiteLLMError",
+    "AIMLAPINotFoundError",
+    "AIMLAPIPaymentRequiredError",
+    "AIMLAPIPermissionDeniedError",
+    "AIMLAPIProvider",
+    "AIMLAPIRateLimitError",
+    "AIMLAPIServiceUnavailableError",
+    "AIMLAPITimeout",
+    "AIMLAPIUnknownModelError",
+    "AIMLAPIUnprocessableEntityError",
+    "AIMLAPIUnsupportedParamsError",
+    "clear_clients",
+    "handler",
+    "model_cost_entries",
+    "model_cost_entry",
+    "register",
+]

@@ -1,0 +1,122 @@
+"""``register()``: plug the ``aimlapi`` provider and the catalog's model facts into LiteLLM.
+
+Why both: the handler makes ``aimlapi/<id>`` callable; the model map makes LiteLLM *know*
+those models — ``get_model_info``, ``supports_function_calling``/``supports_vision``, the
+Router's pre-call context-window checks (``max_input_tokens``), and cost when prices are known.
+Registration is derived from :class:`~aiml_integrations.catalog.ModelInfo` only, so extending
+the catalog extends LiteLLM's view without touching this module.
+
+LiteLLM 1.110.2 has no entry-point discovery, and the Proxy *assigns*
+``litellm.custom_provider_map`` from its config — so on the Proxy the provider is registered
+by the config (``custom_handler: aiml_integrations.litellm.handler``), and in Python by
+:func:`register`, which appends without clobbering other providers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import Any
+
+import litellm
+
+from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
+from aiml_integrations.litellm._errors import PROVIDER
+from aiml_integrations.litellm._handler import AIMLAPIProvider
+
+__all__ = ["handler", "model_cost_entries", "model_cost_entry", "register"]
+
+handler = AIMLAPIProvider()
+"""The one handler instance (the Proxy config's ``custom_handler`` points here)."""
+
+_MODES = {"chat": "chat", "embedding": "embedding", "image": "image_generation"}
+_CAPABILITIES: Mapping[str, tuple[str, ...]] = {
+    "tools": ("supports_function_calling", "supports_tool_choice"),
+    "parallel_tool_calls": ("supports_parallel_function_calling",),
+    "vision": ("supports_vision",),
+    "structured_output": ("supports_response_schema",),
+    "reasoning": ("supports_reasoning",),
+    "system_role": ("supports_system_messages",),
+    "streaming": ("supports_native_streaming",),
+}
+_lock = threading.Lock()
+_registered_catalogs: set[int] = set()
+
+
+def _prices(pricing: Mapping[str, Any] | None) -> dict[str, float]:
+    """Price fields already in LiteLLM's names (``input_cost_per_token`` ...), if any.
+
+    The bundled catalog has no prices yet (``null``); when it gains them in LiteLLM's field
+    names they flow through unchanged, and anything else is ignored rather than guessed.
+    """
+    if not pricing:
+        return {}
+    return {
+        str(name): float(value)
+        for name, value in pricing.items()
+        if "cost" in str(name) and isinstance(value, Real) and not isinstance(value, bool)
+    }
+
+
+def model_cost_entry(info: ModelInfo) -> dict[str, Any] | None:
+    """LiteLLM's model-map entry for one catalog model (``None`` for kinds we do not serve)."""
+    mode = _MODES.get(info.kind)
+    if mode is None:
+        return None
+    entry: dict[str, Any] = {"litellm_provider": PROVIDER, "mode": mode}
+    if info.context_length is not None:
+        entry["max_input_tokens"] = info.context_length
+        entry["max_tokens"] = info.context_length
+    if info.max_output is not None:
+        entry["max_output_tokens"] = info.max_output
+        entry["max_tokens"] = info.max_output
+    if info.dimensions is not None:
+        entry["output_vector_size"] = info.dimensions
+    for capability, fields in _CAPABILITIES.items():
+        known = info.supports(capability)
+        if known is not None:
+            for field in fields:
+                entry[field] = known
+    entry.update(_prices(info.pricing))
+    return entry
+
+
+def model_cost_entries(models: Iterable[ModelInfo]) -> dict[str, dict[str, Any]]:
+    """``{"aimlapi/<id or alias>": entry}`` for every servable model."""
+    entries: dict[str, dict[str, Any]] = {}
+    for info in models:
+        entry = model_cost_entry(info)
+        if entry is None:
+            continue
+        for name in info.names:
+            entries.setdefault(f"{PROVIDER}/{name}", dict(entry))
+    return entries
+
+
+def _register_provider() -> None:
+    current = litellm.custom_provider_map
+    entries = list(current) if isinstance(current, list) else []
+    if any(isinstance(e, dict) and e.get("provider") == PROVIDER for e in entries):
+        return
+    entries.append({"provider": PROVIDER, "custom_handler": handler})
+    litellm.custom_provider_map = entries
+
+
+def register(*, catalog: Catalog | None = None, models: bool = True) -> AIMLAPIProvider:
+    """Make ``aimlapi/<model id>`` work in LiteLLM; safe to call any number of times.
+
+    Appends ``{"provider": "aimlapi", "custom_handler": handler}`` to
+    ``litellm.custom_provider_map`` unless an ``aimlapi`` entry is already there (other
+    providers' entries are kept), and registers the catalog's chat, embedding and image
+    models with ``litellm.register_model`` under ``aimlapi/<id>`` and ``aimlapi/<alias>``.
+    Returns the handler.
+    """
+    with _lock:
+        _register_provider()
+        if models:
+            chosen = catalog if catalog is not None else default_catalog()
+            if id(chosen) not in _registered_catalogs:
+                litellm.register_model(model_cost_entries(chosen))
+                _registered_catalogs.add(id(chosen))
+    return handler

@@ -1,0 +1,259 @@
+"""LiteLLM response objects from AI/ML API answers, with usage, billing and the request id.
+
+Why build real LiteLLM objects here (rather than delegating to a nested ``litellm.completion``):
+a nested call is logged twice and costed under the wrong model. The non-stream bodies are
+OpenAI-shaped plus ``meta.usage``, so LiteLLM's own converter does the heavy lifting; this
+module adds what only AI/ML API knows:
+
+- ``_hidden_params["response_cost"]``: what AI/ML API *billed* (``meta.usage.usd_spent`` or
+  ``x-aimlapi-usd-spent``). LiteLLM's logging uses a stamped cost as is; without one it
+  computes a cost from the prices registered for the model.
+- ``_hidden_params["aimlapi_request_id"]`` (``x-inference-id``, quote it to support),
+  ``aimlapi_credits_used``, ``aimlapi_usd_spent``, and every response header under
+  ``additional_headers`` as ``llm_provider-<name>`` (LiteLLM's convention).
+
+Streams: content, ``reasoning_content`` and tool-call deltas go out as ``ModelResponseStream``
+chunks; the finish reason and usage go out once, at the end, as a ``GenericStreamingChunk`` —
+the only chunk form whose ``usage`` LiteLLM's stream wrapper keeps (a usage-only
+``ModelResponseStream`` after the finish reason is dropped and LiteLLM re-counts tokens).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from litellm.litellm_core_utils.llm_response_utils.convert_dict_to_response import (
+    convert_to_model_response_object,
+)
+from litellm.types.utils import (
+    Delta,
+    EmbeddingResponse,
+    ImageObject,
+    ImageResponse,
+    ModelResponse,
+    ModelResponseStream,
+    StreamingChoices,
+)
+
+from aiml_integrations.transport import APIResponse, billing_of
+
+__all__ = [
+    "StreamTranslator",
+    "chat_response",
+    "embedding_response",
+    "image_response",
+]
+
+
+def _hidden(api: APIResponse) -> dict[str, Any]:
+    hidden: dict[str, Any] = {
+        "aimlapi_request_id": api.request_id,
+        "aimlapi_credits_used": api.credits_used,
+        "aimlapi_usd_spent": api.usd_spent,
+        "aimlapi_status_code": api.status_code,
+    }
+    if api.usd_spent is not None:
+        hidden["response_cost"] = api.usd_spent
+    return hidden
+
+
+def _stamp(obj: Any, api: APIResponse) -> Any:
+    """Put billing and the request id on a LiteLLM response object."""
+    hidden = getattr(obj, "_hidden_params", None)
+    if not isinstance(hidden, dict):
+        hidden = {}
+        obj._hidden_params = hidden
+    hidden.update(_hidden(api))
+    headers = dict(api.headers)
+    additional = hidden.setdefault("additional_headers", {})
+    if isinstance(additional, dict):
+        for name, value in headers.items():
+            additional.setdefault(f"llm_provider-{name}", value)
+    obj._response_headers = headers
+    return obj
+
+
+def _normalise_message(message: Any) -> None:
+    """Some upstreams say ``reasoning`` where OpenAI-style clients read ``reasoning_content``."""
+    if isinstance(message, dict) and "reasoning_content" not in message:
+        reasoning = message.get("reasoning")
+        if isinstance(reasoning, str):
+            message["reasoning_content"] = reasoning
+
+
+def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelResponse:
+    """A ``ModelResponse`` (content, tool calls, reasoning, usage) from a chat answer."""
+    data = api.data
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        raise ValueError("AI/ML API chat answer has no 'choices' list")
+    data = {k: v for k, v in data.items() if k != "meta"}
+    for choice in data["choices"]:
+        if isinstance(choice, dict):
+            _normalise_message(choice.get("message"))
+    result = convert_to_model_response_object(
+        response_object=data,
+        model_response_object=model_response,
+        response_type="completion",
+        _response_headers=dict(api.headers),
+    )
+    return _stamp(result, api)  # type: ignore[no-any-return]
+
+
+def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> EmbeddingResponse:
+    """An ``EmbeddingResponse`` (vectors in input order, usage)."""
+    data = api.data
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        raise ValueError("AI/ML API embeddings answer has no 'data' list")
+    data = {k: v for k, v in data.items() if k != "meta"}
+    data["data"] = sorted(
+        data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
+    )
+    usage = data.get("usage")
+    if not isinstance(usage, dict):
+        data["usage"] = {"prompt_tokens": 0, "total_tokens": 0}
+    result = convert_to_model_response_object(
+        response_object=data,
+        model_response_object=model_response,
+        response_type="embedding",
+        _response_headers=dict(api.headers),
+    )
+    return _stamp(result, api)  # type: ignore[no-any-return]
+
+
+def _image_objects(data: Mapping[str, Any]) -> list[Any]:
+    """``data[]`` (OpenAI schema) or ``images[]`` (flux/fal schema) as ``ImageObject``s."""
+    objects: list[Any] = []
+    for item in data.get("data") or ():
+        if isinstance(item, dict):
+            objects.append(
+                ImageObject(
+                    url=item.get("url"),
+                    b64_json=item.get("b64_json"),
+                    revised_prompt=item.get("revised_prompt"),
+                )
+            )
+    for item in data.get("images") or ():
+        if isinstance(item, dict):
+            extra = {k: item[k] for k in ("width", "height", "content_type") if k in item}
+            obj = ImageObject(url=item.get("url"), b64_json=item.get("b64_json"))
+            if extra:
+                obj.provider_specific_fields = extra
+            objects.append(obj)
+        elif isinstance(item, str):
+            objects.append(ImageObject(url=item))
+    return objects
+
+
+def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResponse:
+    """An ``ImageResponse`` from either image schema (surface §3.6)."""
+    data = api.data
+    if not isinstance(data, dict):
+        raise ValueError("AI/ML API image answer is not a JSON object")
+    objects = _image_objects(data)
+    if not objects:
+        raise ValueError("AI/ML API image answer has neither 'data' nor 'images'")
+    model_response.data = objects
+    created = data.get("created")
+    if isinstance(created, int):
+        model_response.created = created
+    nsfw = data.get("has_nsfw_concepts")
+    result = _stamp(model_response, api)
+    if nsfw is not None:
+        result._hidden_params["aimlapi_has_nsfw_concepts"] = nsfw
+    return result  # type: ignore[no-any-return]
+
+
+def _usage_block(usage: Any) -> dict[str, Any] | None:
+    if not isinstance(usage, dict):
+        return None
+    block: dict[str, Any] = {
+        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+        "completion_tokens": int(usage.get("completion_tokens") or 0),
+        "total_tokens": int(usage.get("total_tokens") or 0),
+    }
+    for name in ("prompt_tokens_details", "completion_tokens_details"):
+        if isinstance(usage.get(name), dict):
+            block[name] = usage[name]
+    return block
+
+
+class StreamTranslator:
+    """Turns AI/ML API chat SSE events into LiteLLM stream chunks.
+
+    Tolerates the upstream quirks in the surface notes: ``id`` becoming ``""`` after the
+    first chunk, usage on the finish chunk or on a trailing ``choices: []`` chunk, a trailing
+    chunk with a finish reason but no delta, ``reasoning`` instead of ``reasoning_content``.
+    """
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self.id: str | None = None
+        self.created: int | None = None
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+        self.usd_spent: float | None = None
+        self.credits_used: float | None = None
+        self.request_id: str | None = None
+
+    def feed(self, event: Mapping[str, Any]) -> list[ModelResponseStream]:
+        """The chunks for one SSE event (often one, none for a usage/finish-only event)."""
+        if event.get("id"):
+            self.id = self.id or str(event["id"])
+        if isinstance(event.get("created"), int):
+            self.created = self.created or event["created"]
+        usage = _usage_block(event.get("usage"))
+        if usage is not None:
+            self.usage = usage
+        credits, usd = billing_of(dict(event))
+        self.credits_used = credits if credits is not None else self.credits_used
+        self.usd_spent = usd if usd is not None else self.usd_spent
+        choices: list[Any] = []
+        for raw in event.get("choices") or ():
+            if not isinstance(raw, dict):
+                continue
+            if raw.get("finish_reason"):
+                self.finish_reason = str(raw["finish_reason"])
+            delta = raw.get("delta")
+            if not isinstance(delta, dict):
+                continue
+            fields: dict[str, Any] = {}
+            for name in ("role", "content", "tool_calls"):
+                if delta.get(name) is not None:
+                    fields[name] = delta[name]
+            reasoning = delta.get("reasoning_content", delta.get("reasoning"))
+            if isinstance(reasoning, str) and reasoning:
+                fields["reasoning_content"] = reasoning
+            if not any(fields.get(n) for n in ("content", "tool_calls", "reasoning_content")):
+                continue
+            choices.append(
+                StreamingChoices(
+                    index=int(raw.get("index") or 0), delta=Delta(**fields), finish_reason=None
+                )
+            )
+        if not choices:
+            return []
+        chunk = ModelResponseStream(id=self.id or "", model=self.model, choices=choices)
+        if self.created is not None:
+            chunk.created = self.created
+        return [chunk]
+
+    def final_chunk(self) -> dict[str, Any]:
+        """The closing ``GenericStreamingChunk``: finish reason and usage.
+
+        No ``provider_specific_fields`` here: LiteLLM turns them into an extra empty chunk and
+        then re-counts usage instead of keeping AI/ML API's numbers.
+        """
+        return {
+            "text": "",
+            "tool_use": None,
+            "is_finished": True,
+            "finish_reason": self.finish_reason or "stop",
+            "usage": self.usage,
+            "index": 0,
+        }
+
+    def note_headers(self, headers: httpx.Headers) -> None:
+        """Remember the request id once the stream's headers arrived."""
+        self.request_id = headers.get("x-inference-id") or self.request_id
