@@ -168,7 +168,8 @@ def _read_zod_issues(issues: list[Any], out: _Parsed) -> None:
         out.details.append(f"{where}: {text}" if where else text)
         if isinstance(path, list) and path and path[0] == "model":
             out.model_issue = True
-        for nested in issue.get("unionErrors") or ():
+        union = issue.get("unionErrors")
+        for nested in union if isinstance(union, list) else ():
             if isinstance(nested, dict) and isinstance(nested.get("issues"), list):
                 for sub in nested["issues"]:
                     sub_path = sub.get("path") if isinstance(sub, dict) else None
@@ -189,11 +190,12 @@ def _read_zod_tree(tree: dict[str, Any], out: _Parsed, prefix: list[Any], depth:
     for key, value in tree.items():
         if key == "_errors" or not isinstance(value, dict):
             continue
-        part: Any = int(key) if key.isdigit() else key
+        # "²".isdigit() is True but int("²") fails: only ASCII digits are array indexes
+        part: Any = int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else key
         _read_zod_tree(value, out, [*prefix, part], depth + 1)
 
 
-def _read_detail(detail: Any, out: _Parsed) -> None:
+def _read_detail(detail: Any, out: _Parsed, depth: int) -> None:
     """FastAPI / vLLM ``detail``: a string, or a list of ``{loc, msg}``."""
     if isinstance(detail, str):
         out.message = out.message or detail
@@ -208,7 +210,7 @@ def _read_detail(detail: Any, out: _Parsed) -> None:
                     out.model_issue = True
         out.message = out.message or "Request validation error"
     elif isinstance(detail, dict):
-        _read_object(detail, out, 1)
+        _read_object(detail, out, depth + 1)
 
 
 def _read_object(obj: dict[str, Any], out: _Parsed, depth: int = 0) -> None:
@@ -255,7 +257,7 @@ def _read_object(obj: dict[str, Any], out: _Parsed, depth: int = 0) -> None:
         _read_zod_issues(meta["issues"], out)
 
     if "detail" in obj:
-        _read_detail(obj["detail"], out)
+        _read_detail(obj["detail"], out, depth)
     for key in ("type", "code"):
         value = obj.get(key)
         if isinstance(value, str) and depth == 0:
@@ -356,6 +358,8 @@ def _parse_error(
     upstream_message: str | None = None
     if decoded is not None:  # only AI/ML API's own JSON ``message`` wraps upstream errors
         upstream_status, upstream_message = _unwrap_upstream(out.message, out)
+    if upstream_message is not None:  # decoding an inner "\u00xx" escape can rebuild a key
+        upstream_message = redact(upstream_message, secrets)
     request_id = (
         out.request_id or lowered.get("x-inference-id") or lowered.get("x-request-id") or None
     )
@@ -416,7 +420,7 @@ def stream_event_error(
             status = next((s for key, s in _EVENT_TYPE_STATUS if key in kind), None)
     try:
         raw = json.dumps(event, ensure_ascii=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raw = str(event)
     return parse_error(status or 500, raw, headers, secrets=secrets, request_path=request_path)
 
