@@ -220,7 +220,7 @@ class AIMLAPIClient:
         content = response.content
         try:
             data = json.loads(content) if content else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             raise exception_from_info(
                 ErrorInfo(
                     category=ErrorCategory.SERVER_ERROR,
@@ -412,7 +412,7 @@ class _StreamBase:
             return None
         try:
             obj = json.loads(event.data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise exception_from_info(
                 ErrorInfo(
                     category=ErrorCategory.SERVER_ERROR,
