@@ -1004,6 +1004,17 @@ def test_secret_redacted_from_message_details_and_body() -> None:
     assert "***" in exc.message
 
 
+def test_secret_redacted_from_unwrapped_upstream_json_escapes() -> None:
+    key = "sk-aiml-secret-key-0123456789"
+    # the inner JSON (itself a string in the outer JSON) spells the key's "s" as \u0073
+    escaped = "\\\\u0073" + key[1:]
+    body = '{"statusCode": 500, "message": "400 {\\"message\\": \\"bad key ' + escaped + '\\"}"}'
+    info = parse_error(500, body, {}, secrets=[key])
+    assert info.upstream_status == 400
+    assert info.upstream_message is not None and "bad key" in info.upstream_message
+    assert key not in str(exception_from_info(info))
+
+
 def test_details_are_summarised_after_five() -> None:
     meta = [{"path": ["messages", i, "role"], "message": "bad"} for i in range(8)]
     exc = exception_from_info(
