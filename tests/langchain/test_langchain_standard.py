@@ -16,11 +16,10 @@ from langchain_tests.integration_tests import (
     EmbeddingsIntegrationTests,
 )
 from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
+from lc_support import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL, LIVE
 
 from aiml_integrations.langchain import AIMLAPIEmbeddings, ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
-
-from .conftest import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL, LIVE
 
 
 class TestChatAIMLAPIUnit(ChatModelUnitTests):
@@ -44,7 +43,7 @@ class TestChatAIMLAPIUnit(ChatModelUnitTests):
         reason=(
             "langchain-tests 1.1.9 loads with allowed_objects='all', which only admits classes "
             "in langchain-core's first-party mapping; a third-party class cannot pass. The dump "
-            "is still compared to the snapshot before the load; test_serialization.py "
+            "is still compared to the snapshot before the load; test_langchain_chat_model.py "
             "round-trips with allowed_objects=[ChatAIMLAPI]."
         ),
         strict=True,
