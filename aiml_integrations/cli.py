@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 
+from aiml_integrations import _cli_models as _models
+
 __all__ = ["Subcommand", "build_parser", "main"]
 
 
@@ -133,6 +135,7 @@ _SUBCOMMANDS: list[Subcommand] = [
         configure=_configure_mock,
         run=_run_mock,
     ),
+    Subcommand("models", "list, show and sync AI/ML API models", _models.configure, _models.run),
 ]
 
 
