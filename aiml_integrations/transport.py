@@ -32,6 +32,7 @@ from aiml_integrations._error_parse import (
     exception_from_info,
     is_error_event,
     parse_error,
+    redact,
     stream_event_error,
 )
 from aiml_integrations._sse import SSEDecoder, SSEEvent
@@ -228,7 +229,7 @@ class AIMLAPIClient:
                     status_code=response.status_code,
                     request_id=response.headers.get("x-inference-id"),
                     path=path,
-                    body=content[:2000].decode("utf-8", errors="replace"),
+                    body=redact(content[:2000].decode("utf-8", errors="replace"), self._secrets),
                 )
             ) from None
         if isinstance(data, dict) and is_error_event(data):
@@ -363,6 +364,34 @@ class AIMLAPIClient:
         return AsyncSSEStream(self, path, payload, timeout, headers)
 
 
+_MAX_DRAIN = 64 * 1024
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """After ``[DONE]``, read the (normally empty) rest of the body so the connection goes back
+    to the pool instead of being closed; a failure here cannot spoil a finished answer."""
+    seen = 0
+    try:
+        for rest in chunks:
+            seen += len(rest)
+            if seen > _MAX_DRAIN:
+                return
+    except httpx.HTTPError:
+        return
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    """Async :func:`_drain`."""
+    seen = 0
+    try:
+        async for rest in chunks:
+            seen += len(rest)
+            if seen > _MAX_DRAIN:
+                return
+    except httpx.HTTPError:
+        return
+
+
 class _StreamBase:
     """What sync and async streams share: decoding events and the end-of-stream rules."""
 
@@ -420,7 +449,9 @@ class _StreamBase:
                     status_code=self.status_code,
                     request_id=self.request_id,
                     path=self._path,
-                    body=event.data[:2000].decode("utf-8", errors="replace"),
+                    body=redact(
+                        event.data[:2000].decode("utf-8", errors="replace"), self._owner._secrets
+                    ),
                 )
             ) from None
         if event.event == "error" and not is_error_event(obj):
@@ -505,7 +536,8 @@ class SSEStream(_StreamBase):
         response = self._response
         assert response is not None
         try:
-            for chunk in response.iter_bytes():
+            chunks = response.iter_bytes()
+            for chunk in chunks:
                 for event in self._decoder.feed(chunk):
                     if self.done:
                         continue
@@ -514,6 +546,7 @@ class SSEStream(_StreamBase):
                         yield obj
                 self._check_deadline()
                 if self.done:
+                    _drain(chunks)
                     break
             for event in self._decoder.flush():
                 if not self.done:
@@ -583,7 +616,8 @@ class AsyncSSEStream(_StreamBase):
         response = self._response
         assert response is not None
         try:
-            async for chunk in response.aiter_bytes():
+            chunks = response.aiter_bytes()
+            async for chunk in chunks:
                 for event in self._decoder.feed(chunk):
                     if self.done:
                         continue
@@ -592,6 +626,7 @@ class AsyncSSEStream(_StreamBase):
                         yield obj
                 self._check_deadline()
                 if self.done:
+                    await _adrain(chunks)
                     break
             for event in self._decoder.flush():
                 if not self.done:
