@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -31,9 +33,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from langchain_core.utils import secret_from_env
+from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from aiml_integrations.catalog import default_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
@@ -65,6 +67,11 @@ _PROVIDER = "aimlapi"
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
+
+
+@cache
+def _field_names(cls: type[BaseChatModel]) -> frozenset[str]:
+    return frozenset(get_pydantic_field_names(cls))
 
 
 class _StreamState:
@@ -164,6 +171,35 @@ class ChatAIMLAPI(BaseChatModel):
     model_config = ConfigDict(populate_by_name=True)
 
     _client: AIMLAPIClient | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extra_to_model_kwargs(cls, values: Any) -> Any:
+        """Unknown constructor arguments become request-body fields, with a warning.
+
+        Why: AI/ML API models take many provider-specific fields (``provider``,
+        ``enable_thinking``, ``thinking`` ...); silently dropping them (pydantic's default)
+        would send a different request than the user wrote.
+        """
+        if not isinstance(values, dict):
+            return values
+        known = _field_names(cls)
+        extra = [k for k in values if k not in known]
+        if not extra:
+            return values
+        values = dict(values)
+        model_kwargs = dict(values.get("model_kwargs") or {})
+        for name in extra:
+            if name in model_kwargs:
+                raise ValueError(f"{name} supplied twice (directly and in model_kwargs)")
+            warnings.warn(
+                f"{name} is not a ChatAIMLAPI parameter; it is sent in the request body "
+                "(pass it in model_kwargs to silence this warning)",
+                stacklevel=2,
+            )
+            model_kwargs[name] = values.pop(name)
+        values["model_kwargs"] = model_kwargs
+        return values
 
     # -- LangChain metadata -----------------------------------------------------------------
 

@@ -404,3 +404,12 @@ def test_langchain_path_imports_neither_litellm_nor_openai() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_unknown_constructor_args_go_to_the_body(aimlapi_mock: MockAIMLAPI) -> None:
+    with pytest.warns(UserWarning, match="enable_thinking is not a ChatAIMLAPI parameter"):
+        model = make_chat(aimlapi_mock, model="alibaba/qwen3-32b", enable_thinking=False)
+    model.invoke("hi")
+    assert _sent(aimlapi_mock)["enable_thinking"] is False
+    with pytest.raises(ValueError, match="supplied twice"):
+        make_chat(aimlapi_mock, seed_x=1, model_kwargs={"seed_x": 2})
