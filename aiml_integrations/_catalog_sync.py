@@ -67,17 +67,20 @@ class SyncResult:
 def _diff(previous: Catalog | None, new: Catalog) -> tuple[int, int, int, int]:
     """(added, changed, unchanged, removed) of ``new`` relative to ``previous``.
 
+    "Added" means not in the previous listing (or, on a first sync, not in the snapshot).
+
     Compared as users see them: each listing overlaid on the bundled snapshot, so a listing
     that merely omits what the snapshot knows (``system_role``) does not count as a change.
     """
     bundled = default_catalog()
     before = bundled.overlaid_with(previous) if previous is not None else bundled
     after = bundled.overlaid_with(new)
+    listed_before = previous if previous is not None else bundled
     added = changed = unchanged = 0
     for listed in new:
         old: ModelInfo | None = before.get(listed.id)
         current = after.get(listed.id)
-        if old is None:
+        if old is None or not any(n in listed_before for n in listed.names):
             added += 1
         elif current is not None and _comparable(old) == _comparable(current):
             unchanged += 1
