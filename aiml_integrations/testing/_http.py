@@ -66,6 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: MockHTTPServer
     server_version = "aimlapi-mock"
     sys_version = ""
+    # Headers and body are separate writes; with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms per request), which would make every benchmark meaningless.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve()
