@@ -1,0 +1,291 @@
+"""Happy paths through real litellm calls: streaming (content, tool calls, reasoning, usage),
+embeddings, both image schemas, billed cost and request ids."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import litellm
+import pytest
+from litellm.exceptions import MidStreamFallbackError
+from litellm.integrations.custom_logger import CustomLogger
+
+from aiml_integrations.litellm import AIMLAPIAPIConnectionError, AIMLAPIInternalServerError
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+MODEL = "aimlapi/openai/gpt-4o"
+MESSAGES = [{"role": "user", "content": "Say something about the weather in Paris"}]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+class _CostSpy(CustomLogger):  # type: ignore[misc]
+    """Records the ``response_cost`` LiteLLM's logging computed (what spend tracking uses)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.costs: list[float] = []
+
+    def log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        self.costs.append(kwargs["standard_logging_object"]["response_cost"])
+
+    async def async_log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        self.costs.append(kwargs["standard_logging_object"]["response_cost"])
+
+
+_SPY = _CostSpy()
+
+
+@pytest.fixture
+def cost_spy() -> Iterator[list[float]]:
+    """One spy instance for the module: LiteLLM copies ``litellm.callbacks`` into global lists
+    and skips a second instance of the same class, so a fresh spy per test would be ignored."""
+    if _SPY not in litellm.callbacks:
+        litellm.callbacks.append(_SPY)
+    _SPY.costs.clear()
+    yield _SPY.costs
+    for name in (
+        "callbacks",
+        "success_callback",
+        "_async_success_callback",
+        "input_callback",
+        "failure_callback",
+        "_async_failure_callback",
+    ):
+        registered = getattr(litellm, name)
+        while _SPY in registered:
+            registered.remove(_SPY)
+
+
+async def _stream(mode: str, creds: dict[str, Any], **kwargs: Any) -> list[Any]:
+    if mode == "sync":
+        return list(litellm.completion(stream=True, **creds, **kwargs))
+    stream = await litellm.acompletion(stream=True, **creds, **kwargs)
+    return [chunk async for chunk in stream]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_stream_content_and_usage_match_a_plain_call(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str
+) -> None:
+    plain = litellm.completion(model=MODEL, messages=MESSAGES, **creds)
+    chunks = await _stream(mode, creds, model=MODEL, messages=MESSAGES)
+    built = litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    assert len(chunks) > 2
+    assert built.choices[0].message.content == plain.choices[0].message.content
+    assert built.choices[0].finish_reason == "stop"
+    assert built.usage.prompt_tokens == plain.usage.prompt_tokens  # AI/ML API's numbers,
+    assert built.usage.completion_tokens == plain.usage.completion_tokens  # not re-counted
+    sent = mock.requests[-1].json
+    assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_stream_tool_call_deltas(mock: MockAIMLAPI, creds: dict[str, Any], mode: str) -> None:
+    chunks = await _stream(
+        mode,
+        creds,
+        model=MODEL,
+        messages=MESSAGES,
+        tools=[WEATHER_TOOL],
+        tool_choice="required",
+    )
+    built = litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    calls = built.choices[0].message.tool_calls
+    assert calls and calls[0].function.name == "get_weather"
+    assert isinstance(json.loads(calls[0].function.arguments)["city"], str)
+    assert calls[0].id
+    assert built.choices[0].finish_reason == "tool_calls"
+    assert sum(1 for c in chunks if c.choices and c.choices[0].delta.tool_calls) >= 2
+
+
+async def test_plain_tool_calls(mock: MockAIMLAPI, creds: dict[str, Any]) -> None:
+    response = litellm.completion(
+        model=MODEL, messages=MESSAGES, tools=[WEATHER_TOOL], tool_choice="required", **creds
+    )
+    call = response.choices[0].message.tool_calls[0]
+    assert call.function.name == "get_weather"
+    assert response.choices[0].finish_reason == "tool_calls"
+    follow_up = [
+        *MESSAGES,
+        response.choices[0].message.model_dump(),
+        {"role": "tool", "tool_call_id": call.id, "content": "sunny"},
+    ]
+    answer = litellm.completion(model=MODEL, messages=follow_up, tools=[WEATHER_TOOL], **creds)
+    assert "sunny" in answer.choices[0].message.content
+    assert mock.requests[-1].json["messages"][1]["content"] == ""  # not null (AI/ML API rule)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_reasoning_content(mock: MockAIMLAPI, creds: dict[str, Any], mode: str) -> None:
+    model = "aimlapi/deepseek/deepseek-r1"
+    plain = litellm.completion(model=model, messages=MESSAGES, **creds)
+    assert plain.choices[0].message.reasoning_content
+    chunks = await _stream(mode, creds, model=model, messages=MESSAGES)
+    assert any(getattr(c.choices[0].delta, "reasoning_content", None) for c in chunks if c.choices)
+    built = litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    assert built.choices[0].message.reasoning_content == plain.choices[0].message.reasoning_content
+
+
+@pytest.mark.parametrize(
+    ("fault", "cls"),
+    [
+        (presets.STREAM_ERROR_EVENT, AIMLAPIInternalServerError),
+        (presets.STREAM_CUT, AIMLAPIAPIConnectionError),
+    ],
+    ids=["error_event", "cut"],
+)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_mid_stream_failure_is_typed(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str, fault: Any, cls: type[Exception]
+) -> None:
+    """Without a Router LiteLLM wraps a 5xx/connection error after the first chunk in
+    ``MidStreamFallbackError``; the original is our typed exception."""
+    mock.inject(fault, times=1)
+    with pytest.raises(MidStreamFallbackError) as caught:
+        await _stream(mode, creds, model=MODEL, messages=MESSAGES)
+    assert isinstance(caught.value.original_exception, cls)
+    assert caught.value.original_exception.llm_provider == "aimlapi"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_response_cost_is_what_aimlapi_billed(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str, cost_spy: list[float]
+) -> None:
+    if mode == "sync":
+        response = litellm.completion(model=MODEL, messages=MESSAGES, **creds)
+    else:
+        response = await litellm.acompletion(model=MODEL, messages=MESSAGES, **creds)
+    billed = float(response._response_headers["x-aimlapi-usd-spent"])
+    assert billed > 0
+    assert response._hidden_params["response_cost"] == billed
+    assert response._hidden_params["aimlapi_usd_spent"] == billed
+    assert response._hidden_params["aimlapi_credits_used"] == float(
+        response._response_headers["x-aimlapi-credits-used"]
+    )
+    request_id = mock.requests[-1].request_id
+    assert response._hidden_params["aimlapi_request_id"] == request_id
+    assert response._hidden_params["additional_headers"]["llm_provider-x-inference-id"] == (
+        request_id
+    )
+    await _wait_for(lambda: cost_spy)
+    assert cost_spy[-1] == billed  # what LiteLLM's logging (spend tracking) records
+
+
+async def _wait_for(condition: Any, seconds: float = 3.0) -> None:
+    """LiteLLM logs success in a background worker; poll briefly instead of sleeping blind."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met")
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_embeddings_batch(mock: MockAIMLAPI, creds: dict[str, Any], mode: str) -> None:
+    inputs = ["alpha", "beta", "gamma"]
+    kwargs: dict[str, Any] = {"model": "aimlapi/text-embedding-3-small", "input": inputs}
+    if mode == "sync":
+        response = litellm.embedding(**kwargs, **creds)
+    else:
+        response = await litellm.aembedding(**kwargs, **creds)
+    assert [item["index"] for item in response.data] == [0, 1, 2]
+    assert all(len(item["embedding"]) == 1536 for item in response.data)
+    assert response.data[0]["embedding"] != response.data[1]["embedding"]
+    assert response.usage.prompt_tokens > 0
+    assert len(mock.requests) == 1
+    assert mock.requests[0].json == {"model": "text-embedding-3-small", "input": inputs}
+    assert response._hidden_params["aimlapi_request_id"] == mock.requests[0].request_id
+
+
+async def test_embedding_errors_are_typed(mock: MockAIMLAPI, creds: dict[str, Any]) -> None:
+    mock.inject(presets.OUT_OF_CREDITS, times=1)
+    with pytest.raises(litellm.PaymentRequiredError):
+        await litellm.aembedding(model="aimlapi/text-embedding-3-small", input=["x"], **creds)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_image_generation_openai_schema(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str
+) -> None:
+    kwargs: dict[str, Any] = {
+        "model": "aimlapi/openai/dall-e-3",
+        "prompt": "a cat",
+        "size": "1024x1024",
+        "n": 1,
+        "quality": "hd",
+    }
+    if mode == "sync":
+        response = litellm.image_generation(**kwargs, **creds)
+    else:
+        response = await litellm.aimage_generation(**kwargs, **creds)
+    assert response.data[0].url.startswith("https://")
+    sent = mock.requests[-1].json
+    assert sent == {
+        "model": "openai/dall-e-3",
+        "prompt": "a cat",
+        "size": "1024x1024",
+        "n": 1,
+        "quality": "hd",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_image_generation_flux_schema(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str
+) -> None:
+    kwargs: dict[str, Any] = {
+        "model": "aimlapi/flux/schnell",
+        "prompt": "a cat",
+        "size": "512x768",
+        "n": 2,
+    }
+    if mode == "sync":
+        response = litellm.image_generation(**kwargs, **creds)
+    else:
+        response = await litellm.aimage_generation(**kwargs, **creds)
+    assert len(response.data) == 2
+    assert all(item.url.startswith("https://") for item in response.data)
+    sent = mock.requests[-1].json
+    assert sent == {
+        "model": "flux/schnell",
+        "prompt": "a cat",
+        "num_images": 2,
+        "image_size": {"width": 512, "height": 768},
+    }
+
+
+async def test_image_errors_are_typed(mock: MockAIMLAPI, creds: dict[str, Any]) -> None:
+    mock.inject(presets.CONTENT_POLICY, times=1)
+    with pytest.raises(litellm.ContentPolicyViolationError):
+        litellm.image_generation(model="aimlapi/flux/schnell", prompt="x", **creds)
+
+
+async def test_one_client_per_key_and_base(mock: MockAIMLAPI, creds: dict[str, Any]) -> None:
+    from aiml_integrations.litellm import _clients
+
+    _clients.clear_clients()
+    for _ in range(3):
+        litellm.completion(model=MODEL, messages=MESSAGES, **creds)
+    assert len(_clients._clients) == 1
+    other = {"api_key": "key-backup-c-0003", "api_base": mock.base_url}
+    litellm.completion(model=MODEL, messages=MESSAGES, **other)
+    assert len(_clients._clients) == 2
+    assert all(creds["api_key"] not in repr(k) for k in _clients._clients)
