@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -289,3 +290,15 @@ async def test_one_client_per_key_and_base(mock: MockAIMLAPI, creds: dict[str, A
     litellm.completion(model=MODEL, messages=MESSAGES, **other)
     assert len(_clients._clients) == 2
     assert all(creds["api_key"] not in repr(k) for k in _clients._clients)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_stream_timeout_before_first_chunk(
+    mock: MockAIMLAPI, creds: dict[str, Any], mode: str
+) -> None:
+    mock.inject(presets.slow(2), times=1)
+    started = time.monotonic()
+    with pytest.raises(litellm.Timeout) as caught:
+        await _stream(mode, creds, model=MODEL, messages=MESSAGES, timeout=0.5)
+    assert time.monotonic() - started < 1.9  # coarse: well before the 2 s answer
+    assert caught.value.llm_provider == "aimlapi"
