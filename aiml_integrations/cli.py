@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import FrameType
 
 from aiml_integrations import _cli_models as _models
+from aiml_integrations import _demo
 
 __all__ = ["Subcommand", "build_parser", "main"]
 
@@ -136,6 +137,12 @@ _SUBCOMMANDS: list[Subcommand] = [
         run=_run_mock,
     ),
     Subcommand("models", "list, show and sync AI/ML API models", _models.configure, _models.run),
+    Subcommand(
+        "demo",
+        "offline demo: retries, fallbacks, cooldowns on a scripted incident",
+        _demo.configure,
+        _demo.run,
+    ),
 ]
 
 
