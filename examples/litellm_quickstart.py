@@ -9,10 +9,10 @@ import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402
-from _backend import backend  # noqa: E402
+import litellm
+from _backend import backend
 
-from aiml_integrations.litellm import register  # noqa: E402
+from aiml_integrations.litellm import register
 
 litellm.suppress_debug_info = True
 register()
