@@ -10,6 +10,7 @@ never a silent fallback to another vendor's key or to fake answers. The key is a
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -46,6 +47,16 @@ class Timeouts:
     connect: float | None = 10.0
     read: float | None = 600.0
     total: float | None = None
+
+    def __post_init__(self) -> None:
+        # A zero, negative or NaN limit would make every call fail (or never time out) in a way
+        # that looks like a server problem; refuse it where it is configured.
+        for name in ("connect", "read", "total"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, int | float) and 0 < value < math.inf):
+                raise ValueError(
+                    f"timeout {name} must be a positive number of seconds, not {value!r}"
+                )
 
     @classmethod
     def coerce(cls, value: Timeouts | float | int | None, base: Timeouts | None = None) -> Timeouts:
@@ -107,11 +118,11 @@ class AIMLAPIConfig:
         :meth:`require_key` raises when a request is about to be sent.
         """
         env = os.environ if env is None else env
-        if isinstance(api_key, SecretStr):
-            key: SecretStr | None = api_key if api_key.get_secret_value() else None
-        elif api_key:
-            key = SecretStr(api_key)
-        else:
+        raw = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+        key: SecretStr | None
+        if raw and raw.strip():
+            key = SecretStr(raw.strip())
+        else:  # "" and SecretStr("") alike mean "not given": look in the environment
             found = _first_env(API_KEY_ENV_VARS, env)
             key = SecretStr(found) if found else None
         url = base_url or _first_env(BASE_URL_ENV_VARS, env) or DEFAULT_BASE_URL

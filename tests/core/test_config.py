@@ -272,3 +272,19 @@ def test_timeouts_coerce_number_bounds_the_whole_call(
 def test_resolve_coerces_timeout() -> None:
     assert AIMLAPIConfig.resolve(api_key="k", timeout=7, env={}).timeouts.total == 7.0
     assert AIMLAPIConfig.resolve(api_key="k", env={}).timeouts == Timeouts()
+
+
+@pytest.mark.parametrize("bad", [0, -1, -0.5, float("nan"), float("inf")])
+def test_timeouts_refuse_non_positive_or_non_finite_limits(bad: float) -> None:
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        Timeouts.coerce(bad)
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        Timeouts(read=bad)
+
+
+def test_empty_secretstr_key_falls_back_to_env_like_an_empty_string() -> None:
+    env = {"AIML_API_KEY": "key-from-env-123"}
+    for given in ("", "   ", SecretStr(""), None):
+        config = AIMLAPIConfig.resolve(given, env=env)
+        assert config.api_key is not None
+        assert config.api_key.get_secret_value() == "key-from-env-123"
