@@ -17,6 +17,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py"
 ROWS = [
     "raw httpx POST + json",
     "no-op LangChain chat model",
+    "raw httpx inside a no-op LangChain model",
     "ChatAIMLAPI.invoke",
     "ChatOpenAI(base_url).invoke",
     "no-op LiteLLM CustomLLM",
