@@ -12,7 +12,7 @@ LiteLLM Proxy (``config.yaml``)::
 
     litellm_settings:
       custom_provider_map:
-        - {provider: aimlapi, custom_handler: aiml_integrations.litellm.handler}
+        - {provider: aimlapi, custom_handler: aiml_integrations.litellm.proxy.handler}
 
 Every error is a LiteLLM exception class that also inherits the matching
 ``aiml_integrations.errors`` class (see ``docs/litellm.md`` for the table), so the Router's
@@ -21,7 +21,7 @@ retries, fallbacks and cooldowns behave as for a built-in provider.
 
 from __future__ import annotations
 
-from aiml_integrations.litellm._clients import clear_clients
+from aiml_integrations.litellm._clients import aclear_clients, clear_clients
 from aiml_integrations.litellm._errors import (
     PROVIDER,
     AIMLAPIAPIConnectionError,
@@ -48,6 +48,7 @@ from aiml_integrations.litellm._registry import (
     model_cost_entries,
     model_cost_entry,
     register,
+    register_models,
 )
 
 __all__ = [
@@ -70,9 +71,11 @@ __all__ = [
     "AIMLAPIUnknownModelError",
     "AIMLAPIUnprocessableEntityError",
     "AIMLAPIUnsupportedParamsError",
+    "aclear_clients",
     "clear_clients",
     "handler",
     "model_cost_entries",
     "model_cost_entry",
     "register",
+    "register_models",
 ]

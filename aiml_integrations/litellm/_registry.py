@@ -8,7 +8,7 @@ the catalog extends LiteLLM's view without touching this module.
 
 LiteLLM 1.110.2 has no entry-point discovery, and the Proxy *assigns*
 ``litellm.custom_provider_map`` from its config — so on the Proxy the provider is registered
-by the config (``custom_handler: aiml_integrations.litellm.handler``), and in Python by
+by the config (``custom_handler: aiml_integrations.litellm.proxy.handler``), and in Python by
 :func:`register`, which appends without clobbering other providers.
 """
 
@@ -94,6 +94,20 @@ def model_cost_entries(models: Iterable[ModelInfo]) -> dict[str, dict[str, Any]]
     return entries
 
 
+def _make_slug_known() -> None:
+    """What ``litellm.utils.custom_llm_setup`` does on every call, done now.
+
+    Without it, ``register_model`` and ``supports_*("aimlapi/...")`` cannot resolve the
+    ``aimlapi/`` prefix until the first completion (and print LiteLLM's provider list for
+    every model registered) — the situation on the Proxy, whose config sets the provider map
+    only after importing the handler.
+    """
+    if PROVIDER not in litellm.provider_list:
+        litellm.provider_list.append(PROVIDER)
+    if PROVIDER not in litellm._custom_providers:
+        litellm._custom_providers.append(PROVIDER)
+
+
 def _register_provider() -> None:
     current = litellm.custom_provider_map
     entries = list(current) if isinstance(current, list) else []
@@ -114,9 +128,20 @@ def register(*, catalog: Catalog | None = None, models: bool = True) -> AIMLAPIP
     """
     with _lock:
         _register_provider()
-        if models:
-            chosen = catalog if catalog is not None else default_catalog()
-            if id(chosen) not in _registered_catalogs:
-                litellm.register_model(model_cost_entries(chosen))
-                _registered_catalogs.add(id(chosen))
+    if models:
+        register_models(catalog)
     return handler
+
+
+def register_models(catalog: Catalog | None = None) -> None:
+    """Register the catalog's model info with LiteLLM only (once per catalog object).
+
+    Separate from :func:`register` for the Proxy, which sets ``custom_provider_map`` itself
+    from its config; see :mod:`aiml_integrations.litellm.proxy`.
+    """
+    with _lock:
+        _make_slug_known()
+        chosen = catalog if catalog is not None else default_catalog()
+        if id(chosen) not in _registered_catalogs:
+            litellm.register_model(model_cost_entries(chosen))
+            _registered_catalogs.add(id(chosen))

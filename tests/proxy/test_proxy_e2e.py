@@ -25,6 +25,7 @@ from .conftest import (
     KEY_B,
     KEY_BROKE,
     KEY_LIMITED,
+    MASTER_KEY,
     REVOKED_KEY,
     Stack,
 )
@@ -214,3 +215,27 @@ def test_outage_falls_back_to_the_fallback_group(stack: Stack, mock: MockAIMLAPI
     assert outage and all(r.status == 503 for r in outage)
     assert len(outage) >= 3  # retried (num_retries: 2) before falling back
     assert (sent[-1].model, sent[-1].api_key, sent[-1].status) == ("openai/gpt-4o-mini", KEY_B, 200)
+
+
+# --- model info --------------------------------------------------------------------------------
+
+
+def test_proxy_serves_the_catalogs_model_info(stack: Stack, mock: MockAIMLAPI) -> None:
+    """Naming ``aiml_integrations.litellm.proxy.handler`` registers the catalog with the proxy:
+    ``/model/info`` shows gpt-4o's context window and tool support without any ``model_info``
+    limits in the config, and no request reaches AI/ML API for it."""
+    import httpx
+
+    base = stack.proxy_urls["A"].removesuffix("/v1")
+    answer = httpx.get(
+        f"{base}/model/info", headers={"Authorization": f"Bearer {MASTER_KEY}"}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for entry in answer.json()["data"]:
+        by_group.setdefault(entry["model_name"], []).append(entry["model_info"])
+    chat = by_group["chat"]
+    assert chat, by_group.keys()
+    assert all(info.get("max_input_tokens") == 128000 for info in chat), chat
+    assert all(info.get("supports_function_calling") is True for info in chat), chat
+    assert _sent(mock) == []
