@@ -537,6 +537,24 @@ def default_catalog() -> Catalog:
 
 
 _current: tuple[tuple[str, int, int], Catalog] | None = None
+# The environment variables :func:`cache_dir` depends on (``Path.home()`` reads HOME /
+# USERPROFILE), and the cache file path they gave last time.
+_PATH_ENV = (CACHE_DIR_ENV, "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+_cache_file: tuple[tuple[str | None, ...], str] | None = None
+
+
+def _current_cache_file() -> str:
+    """:func:`cache_path` as a string, recomputed only when an env variable it reads changes
+    (building it costs ~10 µs of ``pathlib`` work; this is one tuple compare)."""
+    global _cache_file
+    env = os.environ
+    key = tuple(env.get(name) for name in _PATH_ENV)
+    memo = _cache_file
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    path = str(cache_path())
+    _cache_file = (key, path)
+    return path
 
 
 def current_catalog() -> Catalog:
@@ -546,16 +564,16 @@ def current_catalog() -> Catalog:
     object. ``$AIMLAPI_CACHE_DIR`` is read on every call so tests can redirect it.
     """
     global _current
-    path = cache_path()
+    path = _current_cache_file()
     try:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
     except OSError:
-        key = (str(path), 0, 0)
+        key = (path, 0, 0)
     cached = _current
     if cached is not None and cached[0] == key:
         return cached[1]
-    catalog = Catalog.load(path.parent) if key[1] else default_catalog()
+    catalog = Catalog.load(Path(path).parent) if key[1] else default_catalog()
     _current = (key, catalog)
     return catalog
 
