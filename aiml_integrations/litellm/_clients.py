@@ -27,7 +27,7 @@ from aiml_integrations.config import (
 from aiml_integrations.errors import ErrorCategory, ErrorInfo, InvalidRequestError
 from aiml_integrations.transport import AIMLAPIClient
 
-__all__ = ["MAX_CLIENTS", "clear_clients", "get_client", "url_for"]
+__all__ = ["MAX_CLIENTS", "aclear_clients", "clear_clients", "get_client", "url_for"]
 
 MAX_CLIENTS = 32
 
@@ -68,6 +68,21 @@ def clear_clients() -> None:
         _clients.clear()
     for client in clients:
         client.close()
+
+
+async def aclear_clients() -> None:
+    """:func:`clear_clients` from async code: also closes the running loop's async pools.
+
+    ``clear_clients()`` cannot close an async pool (that needs its loop), and a pool's idle
+    keep-alive connections stay registered with a live loop, so they are never collected:
+    async applications (and tests checking for leaked sockets) call this one.
+    """
+    with _lock:
+        clients = list(_clients.values())
+        _clients.clear()
+    for client in clients:
+        client.close()
+        await client.aclose()
 
 
 def url_for(api_base: str | None, path: str) -> str:
