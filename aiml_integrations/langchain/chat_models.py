@@ -37,7 +37,7 @@ from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from aiml_integrations.catalog import default_catalog
+from aiml_integrations.catalog import current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import AIMLAPIError
 from aiml_integrations.langchain._errors import raise_native
@@ -57,6 +57,7 @@ from aiml_integrations.langchain._structured import (
     with_raw,
 )
 from aiml_integrations.langchain._usage import usage_metadata
+from aiml_integrations.preflight import preflight as _preflight
 from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
 
 __all__ = ["ChatAIMLAPI"]
@@ -167,6 +168,16 @@ class ChatAIMLAPI(BaseChatModel):
     default_headers: dict[str, str] | None = None
     client_request_id: str | None = None
     """Sent as ``X-Client-Request-Id`` so calls can be traced in AI/ML API's logs."""
+    preflight: bool = True
+    """Check each request against the model catalog before sending
+    (:func:`aiml_integrations.preflight.preflight`): fold system messages for models without a
+    system role, fail fast on an unknown model id (only with a fresh ``aimlapi models sync``),
+    reject or drop parameters the model cannot take. ``$AIMLAPI_PREFLIGHT=0`` turns it off
+    process-wide; ``False`` turns it off for this model."""
+    drop_params: bool = False
+    """With preflight: drop parameters the catalog says the model cannot take (``tools``,
+    ``json_schema`` ``response_format``, ``reasoning_effort`` ...) instead of raising
+    ``AIMLAPIInvalidRequestError``."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -232,7 +243,7 @@ class ChatAIMLAPI(BaseChatModel):
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:
-        info = default_catalog().get(self.model)
+        info = current_catalog().get(self.model)
         if info is None:
             return None
         profile: dict[str, Any] = {"text_inputs": True, "text_outputs": True}
@@ -290,7 +301,12 @@ class ChatAIMLAPI(BaseChatModel):
             payload["stream"] = True
             if stream_usage:
                 payload["stream_options"] = {"include_usage": True}
-        return payload
+        try:
+            return _preflight(
+                payload, drop_params=self.drop_params, enabled=None if self.preflight else False
+            )
+        except AIMLAPIError as exc:
+            raise_native(exc)
 
     def _get_client(self) -> AIMLAPIClient:
         client = self._client

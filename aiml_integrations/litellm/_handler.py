@@ -29,10 +29,12 @@ from litellm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 
 from aiml_integrations.config import Timeouts
-from aiml_integrations.errors import AIMLAPIError
+from aiml_integrations.errors import AIMLAPIError, InvalidRequestError
 from aiml_integrations.litellm._clients import get_client, url_for
 from aiml_integrations.litellm._errors import (
     AIMLAPILiteLLMError,
+    AIMLAPIUnsupportedParamsError,
+    build,
     timeout_error,
     to_litellm_error,
     unexpected_error,
@@ -54,6 +56,7 @@ from aiml_integrations.litellm._response import (
     embedding_response,
     image_response,
 )
+from aiml_integrations.preflight import preflight
 from aiml_integrations.transport import AIMLAPIClient
 
 __all__ = ["AIMLAPIProvider"]
@@ -113,6 +116,26 @@ def _drop_params(litellm_params: Mapping[str, Any] | None, optional: Mapping[str
     return bool(getattr(litellm, "drop_params", False))
 
 
+#: Per call or per deployment (``litellm_params``): ``aimlapi_preflight=False`` sends the body
+#: without the catalog checks of :func:`aiml_integrations.preflight.preflight`.
+PREFLIGHT_PARAM = "aimlapi_preflight"
+_OFF = frozenset({"0", "false", "no", "off"})
+
+
+def _preflight_flag(
+    litellm_params: Mapping[str, Any] | None, optional: Mapping[str, Any]
+) -> bool | None:
+    """``aimlapi_preflight`` from the call or the deployment; ``None`` follows
+    ``$AIMLAPI_PREFLIGHT`` (on by default)."""
+    for source in (optional, litellm_params or {}):
+        value = source.get(PREFLIGHT_PARAM)
+        if value is not None:
+            if isinstance(value, str):
+                return value.strip().lower() not in _OFF
+            return bool(value)
+    return None
+
+
 def _stream_timeout(seconds: float | None) -> Timeouts:
     if seconds is None:
         return Timeouts(total=None)
@@ -134,16 +157,22 @@ class AIMLAPIProvider(CustomLLM):
         *,
         stream: bool,
     ) -> dict[str, Any]:
+        drop_params = _drop_params(litellm_params, optional_params)
         body, unsupported = chat_payload(
-            model,
-            messages,
-            optional_params,
-            stream=stream,
-            drop_params=_drop_params(litellm_params, optional_params),
+            model, messages, optional_params, stream=stream, drop_params=drop_params
         )
         if unsupported:
             raise unsupported_params_error(unsupported, model=model, url=url)
-        return body
+        try:
+            return preflight(
+                body,
+                drop_params=drop_params,
+                enabled=_preflight_flag(litellm_params, optional_params),
+            )
+        except InvalidRequestError as exc:
+            # Parameters the catalog says this model cannot take: LiteLLM's own type for it.
+            # (An unknown model goes through the category table: a NotFoundError.)
+            raise build(AIMLAPIUnsupportedParamsError, exc.info, model=model, url=url) from exc
 
     def completion(
         self,
