@@ -248,15 +248,11 @@ def check_router_request(tag: str, outcome: Outcome) -> list[str]:
             problems.append(f"{tag}: retried/fell back after a mid-stream fault")
         if nxt is None:
             continue
-        if category not in RETRYABLE:
-            # Not retried: the Router tries the group's other deployment once (which can be the
-            # same one when the other is cooling down), then falls back; never more.
-            if attempt.where == KEY_C:
-                problems.append(f"{tag}: {category.value} retried on the fallback")
-            elif nxt.where != KEY_C:
-                after = attempts[i + 2] if i + 2 < len(attempts) else None
-                if fails[i + 1] not in RETRYABLE and after is not None and after.where != KEY_C:
-                    problems.append(f"{tag}: {category.value} retried in the primary group")
+        if category not in RETRYABLE and attempt.where == KEY_C:
+            # Not retried on the fallback. (In the primary group the Router "moves to another
+            # deployment", which can be the same key again once a cooldown expired; the
+            # per-group attempt bound above still holds.)
+            problems.append(f"{tag}: {category.value} retried on the fallback")
         if (
             category in (ErrorCategory.CONTEXT_OVERFLOW, ErrorCategory.CONTENT_POLICY)
             and attempt.where != KEY_C
