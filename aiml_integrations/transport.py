@@ -128,6 +128,52 @@ def _transport_error(exc: httpx.HTTPError, path: str, timeout: float | None) -> 
     return exception_from_info(info)
 
 
+#: In-flight requests one ``httpx.AsyncClient`` takes before the next one is used, and how many
+#: there may be per event loop (their limits add up to the old single pool's 1000 connections).
+_ASYNC_SHARD_LOAD = 16
+_ASYNC_SHARDS = 16
+_SHARD_LIMITS = httpx.Limits(
+    max_connections=1000 // _ASYNC_SHARDS, max_keepalive_connections=_ASYNC_SHARD_LOAD
+)
+
+
+class _AsyncPools:
+    """The httpx async clients of one event loop, filled lowest first.
+
+    Why several: httpcore's pool scans every connection (with a ``poll`` syscall per idle one)
+    on each request it assigns, so one pool's cost per request grows with its size; at 200
+    concurrent requests that scan, not the network, bounds throughput (raw ``httpx`` manages
+    about 300 calls/s on 2 cores, benchmarks/bench.py). Shards of at most
+    ``_ASYNC_SHARD_LOAD`` in-flight requests keep each scan short. A caller with few
+    concurrent requests only ever uses the first shard, so it opens no more connections than
+    before. Only touched from its own loop's thread, so no lock.
+    """
+
+    __slots__ = ("_make", "clients", "inflight")
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self.clients: list[httpx.AsyncClient] = []
+        self.inflight: list[int] = []
+
+    def acquire(self) -> int:
+        inflight = self.inflight
+        for slot, count in enumerate(inflight):
+            if count < _ASYNC_SHARD_LOAD:
+                inflight[slot] = count + 1
+                return slot
+        if len(inflight) < _ASYNC_SHARDS:
+            self.clients.append(self._make())
+            inflight.append(1)
+            return len(inflight) - 1
+        slot = min(range(len(inflight)), key=inflight.__getitem__)
+        inflight[slot] += 1
+        return slot
+
+    def release(self, slot: int) -> None:
+        self.inflight[slot] -= 1
+
+
 class AIMLAPIClient:
     """Credentials plus pooled HTTP clients for one AI/ML API account and base URL.
 
@@ -141,7 +187,7 @@ class AIMLAPIClient:
         self._secrets = self.config.secrets()
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
-        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncPools] = (
             weakref.WeakKeyDictionary()
         )
         self._urls: dict[str, httpx.URL] = {}
@@ -151,7 +197,7 @@ class AIMLAPIClient:
 
     # -- clients -------------------------------------------------------------------------
 
-    def _client_kwargs(self) -> dict[str, Any]:
+    def _client_kwargs(self, limits: httpx.Limits | None = None) -> dict[str, Any]:
         headers = {
             "User-Agent": _USER_AGENT,
             "Accept": "application/json",
@@ -166,7 +212,7 @@ class AIMLAPIClient:
             "base_url": self.config.base_url,
             "headers": headers,
             "timeout": self._timeout,
-            "limits": httpx.Limits(max_connections=1000, max_keepalive_connections=100),
+            "limits": limits or httpx.Limits(max_connections=1000, max_keepalive_connections=100),
             "follow_redirects": False,
         }
 
@@ -179,13 +225,13 @@ class AIMLAPIClient:
                 client = self._client
         return client
 
-    def _async(self) -> httpx.AsyncClient:
+    def _apools(self) -> _AsyncPools:
         loop = asyncio.get_running_loop()
-        client = self._aclients.get(loop)
-        if client is None:
-            client = httpx.AsyncClient(**self._client_kwargs())
-            self._aclients[loop] = client
-        return client
+        pools = self._aclients.get(loop)
+        if pools is None:
+            pools = _AsyncPools(lambda: httpx.AsyncClient(**self._client_kwargs(_SHARD_LIMITS)))
+            self._aclients[loop] = pools
+        return pools
 
     def close(self) -> None:
         """Close the sync pool (async pools are closed by :meth:`aclose` on their loop)."""
@@ -197,10 +243,11 @@ class AIMLAPIClient:
     async def aclose(self) -> None:
         """Close the pool of the running loop; pools of other (dead) loops are dropped."""
         loop = asyncio.get_running_loop()
-        client = self._aclients.pop(loop, None)
+        pools = self._aclients.pop(loop, None)
         self._aclients.clear()
-        if client is not None:
-            await client.aclose()
+        if pools is not None:
+            for client in pools.clients:
+                await client.aclose()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -302,12 +349,16 @@ class AIMLAPIClient:
         """Async :meth:`post`."""
         self._check_key()
         httpx_timeout, resolved = self._call_timeout(timeout)
+        pools = self._apools()
+        slot = pools.acquire()
         try:
-            response = await self._async().post(
+            response = await pools.clients[slot].post(
                 self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
             )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        finally:
+            pools.release(slot)
         return self._finish(response, path)
 
     def get(
@@ -338,12 +389,16 @@ class AIMLAPIClient:
     ) -> httpx.Response:
         """Async :meth:`get`."""
         httpx_timeout, resolved = self._call_timeout(timeout)
+        pools = self._apools()
+        slot = pools.acquire()
         try:
-            response = await self._async().get(
+            response = await pools.clients[slot].get(
                 path, params=params, headers=headers, timeout=httpx_timeout
             )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        finally:
+            pools.release(slot)
         if 200 <= response.status_code < 300 or response.status_code == 304:
             return response
         raise self._error(response.status_code, response.content, response.headers, path)
@@ -595,11 +650,23 @@ class AsyncSSEStream(_StreamBase):
     ) -> None:
         await self.aclose()
 
+    _pools: _AsyncPools | None = None
+    _slot = -1
+
+    def _release(self) -> None:
+        pools, self._pools = self._pools, None
+        if pools is not None:
+            pools.release(self._slot)
+
     async def open(self) -> None:
         if self._response is not None:
             return
         self._start_clock()
-        client = self._owner._async()
+        self._release()  # a failed earlier open() of this stream
+        pools = self._owner._apools()
+        self._slot = pools.acquire()
+        self._pools = pools
+        client = pools.clients[self._slot]
         request = client.build_request(
             "POST",
             self._owner._url(self._path),
@@ -610,7 +677,11 @@ class AsyncSSEStream(_StreamBase):
         try:
             response = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
+            self._release()
             raise self._failed(exc) from exc
+        except BaseException:
+            self._release()
+            raise
         self.status_code = response.status_code
         self.headers = response.headers
         if not 200 <= response.status_code < 300:
@@ -620,13 +691,17 @@ class AsyncSSEStream(_StreamBase):
                 body = b""
             finally:
                 await response.aclose()
+                self._release()
             raise self._owner._error(response.status_code, body, response.headers, self._path)
         self._response = response
 
     async def aclose(self) -> None:
         response, self._response = self._response, None
-        if response is not None:
-            await response.aclose()
+        try:
+            if response is not None:
+                await response.aclose()
+        finally:
+            self._release()
 
     async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         await self.open()
