@@ -191,6 +191,7 @@ class AIMLAPIClient:
             weakref.WeakKeyDictionary()
         )
         self._urls: dict[str, httpx.URL] = {}
+        self._timeouts: dict[float, tuple[httpx.Timeout, Timeouts]] = {}
 
     def __repr__(self) -> str:
         return f"AIMLAPIClient(base_url={self.config.base_url!r})"
@@ -270,8 +271,19 @@ class AIMLAPIClient:
     def _call_timeout(self, timeout: Timeouts | float | None) -> tuple[httpx.Timeout, Timeouts]:
         if timeout is None:
             return self._timeout, self.config.timeouts
+        # LiteLLM passes the same number (its default 600) on every call: convert it once.
+        key = (
+            timeout if isinstance(timeout, int | float) and not isinstance(timeout, bool) else None
+        )
+        if key is not None:
+            cached = self._timeouts.get(key)
+            if cached is not None:
+                return cached
         resolved = Timeouts.coerce(timeout, self.config.timeouts)
-        return _httpx_timeout(resolved), resolved
+        pair = (_httpx_timeout(resolved), resolved)
+        if key is not None and len(self._timeouts) < 32:
+            self._timeouts[key] = pair
+        return pair
 
     def _check_key(self) -> None:
         if not self._secrets:
