@@ -108,6 +108,7 @@ class Outcome:
     error: BaseException | None = None
     answered_by: str | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    text: str | None = None  # what a streaming caller received (also when it then failed)
 
 
 def attach_attempts(
@@ -175,18 +176,21 @@ def litellm_typed(exc: BaseException) -> bool:
 
 async def _router_call(router: litellm.Router, tag: str, stream: bool) -> Outcome:
     messages = [{"role": "user", "content": f"{tag} hello"}]
+    parts: list[str] | None = [] if stream else None
     try:
         if stream:
             response = await router.acompletion(model="primary", messages=messages, stream=True)
             model = None
             async for chunk in response:
                 model = model or getattr(chunk, "model", None)
+                if chunk.choices and chunk.choices[0].delta.content and parts is not None:
+                    parts.append(chunk.choices[0].delta.content)
         else:
             answer = await router.acompletion(model="primary", messages=messages)
             model = answer.model
     except Exception as exc:
-        return Outcome(ok=False, error=exc)
-    return Outcome(ok=True, answered_by=model)
+        return Outcome(ok=False, error=exc, text=None if parts is None else "".join(parts))
+    return Outcome(ok=True, answered_by=model, text=None if parts is None else "".join(parts))
 
 
 async def _drive(
@@ -225,6 +229,11 @@ def _summary(outcomes: dict[str, Outcome]) -> str:
     return f"ok={sum(o.ok for o in outcomes.values())} errors={dict(errors)} faults={dict(faults)}"
 
 
+def _one_clean_answer(tag: str, outcome: Outcome) -> bool:
+    """The caller saw (a prefix of) exactly one echo of its prompt: nothing from two attempts."""
+    return outcome.text is not None and f"{tag} hello".startswith(outcome.text)
+
+
 def check_router_request(tag: str, outcome: Outcome) -> list[str]:
     """The contract for one Router request; returns what was violated."""
     problems: list[str] = []
@@ -244,8 +253,12 @@ def check_router_request(tag: str, outcome: Outcome) -> list[str]:
             if nxt is not None:
                 problems.append(f"{tag}: retried after a clean answer")
             continue
-        if attempt.label in MID_STREAM and nxt is not None:
-            problems.append(f"{tag}: retried/fell back after a mid-stream fault")
+        if attempt.label in MID_STREAM and nxt is not None and not _one_clean_answer(tag, outcome):
+            # LiteLLM's stream wrapper swallows empty leading deltas, so the Router can meet
+            # the cut before it has handed the caller any chunk: that is an error "before the
+            # first chunk", and retrying it is the contract. What must never happen is a retry
+            # the caller can see: text from two attempts run together.
+            problems.append(f"{tag}: retried/fell back after a mid-stream fault the caller saw")
         if nxt is None:
             continue
         if category not in RETRYABLE and attempt.where == KEY_C:
