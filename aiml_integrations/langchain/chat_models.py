@@ -40,6 +40,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from aiml_integrations.catalog import current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import AIMLAPIError
+from aiml_integrations.langchain._client import ClientOwner
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
 from aiml_integrations.langchain._retry import (
@@ -116,7 +117,7 @@ class _StreamState:
         return ChatGenerationChunk(message=message)
 
 
-class ChatAIMLAPI(BaseChatModel):
+class ChatAIMLAPI(ClientOwner, BaseChatModel):
     """Chat model served by AI/ML API (aimlapi.com), OpenAI-compatible chat completions.
 
     Setup: ``pip install aiml-integrations`` and set ``AIMLAPI_API_KEY`` (or ``AIML_API_KEY``).
@@ -308,20 +309,14 @@ class ChatAIMLAPI(BaseChatModel):
         except AIMLAPIError as exc:
             raise_native(exc)
 
-    def _get_client(self) -> AIMLAPIClient:
-        client = self._client
-        if client is None:
-            client = AIMLAPIClient(
-                AIMLAPIConfig.resolve(
-                    self.api_key,
-                    self.base_url,
-                    timeout=self.timeout,
-                    default_headers=self.default_headers,
-                    client_request_id=self.client_request_id,
-                )
-            )
-            self._client = client
-        return client
+    def _client_config(self) -> AIMLAPIConfig:
+        return AIMLAPIConfig.resolve(
+            self.api_key,
+            self.base_url,
+            timeout=self.timeout,
+            default_headers=self.default_headers,
+            client_request_id=self.client_request_id,
+        )
 
     # -- responses ---------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import ErrorCategory, ErrorInfo
+from aiml_integrations.langchain._client import ClientOwner
 from aiml_integrations.langchain._errors import AIMLAPIServerError
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
 from aiml_integrations.transport import AIMLAPIClient, APIResponse
@@ -26,7 +27,7 @@ __all__ = ["AIMLAPIEmbeddings"]
 _PATH = "/v1/embeddings"
 
 
-class AIMLAPIEmbeddings(BaseModel, Embeddings):
+class AIMLAPIEmbeddings(ClientOwner, BaseModel, Embeddings):
     """Embedding model served by AI/ML API.
 
     Example:
@@ -58,19 +59,10 @@ class AIMLAPIEmbeddings(BaseModel, Embeddings):
 
     _client: AIMLAPIClient | None = PrivateAttr(default=None)
 
-    def _get_client(self) -> AIMLAPIClient:
-        client = self._client
-        if client is None:
-            client = AIMLAPIClient(
-                AIMLAPIConfig.resolve(
-                    self.api_key,
-                    self.base_url,
-                    timeout=self.timeout,
-                    default_headers=self.default_headers,
-                )
-            )
-            self._client = client
-        return client
+    def _client_config(self) -> AIMLAPIConfig:
+        return AIMLAPIConfig.resolve(
+            self.api_key, self.base_url, timeout=self.timeout, default_headers=self.default_headers
+        )
 
     def _payload(self, texts: list[str]) -> dict[str, Any]:
         payload: dict[str, Any] = {"model": self.model, "input": texts}
