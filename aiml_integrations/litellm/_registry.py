@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from numbers import Real
 from typing import Any
 
 import litellm
@@ -44,19 +43,18 @@ _lock = threading.Lock()
 _registered_catalogs: set[int] = set()
 
 
-def _prices(pricing: Mapping[str, Any] | None) -> dict[str, float]:
-    """Price fields already in LiteLLM's names (``input_cost_per_token`` ...), if any.
+def _prices(info: ModelInfo) -> dict[str, float]:
+    """LiteLLM's per-token price fields from the catalog's token rates (USD per 1M tokens).
 
-    The bundled catalog has no prices yet (``null``); when it gains them in LiteLLM's field
-    names they flow through unchanged, and anything else is ignored rather than guessed.
+    The catalog keeps AI/ML API's own ``/v1/models`` pricing block; only fixed token rates map
+    onto LiteLLM's fields. Anything else (per image, variants) is left out rather than guessed.
     """
-    if not pricing:
-        return {}
-    return {
-        str(name): float(value)
-        for name, value in pricing.items()
-        if "cost" in str(name) and isinstance(value, Real) and not isinstance(value, bool)
-    }
+    prices: dict[str, float] = {}
+    if info.input_price_per_mtok is not None:
+        prices["input_cost_per_token"] = info.input_price_per_mtok / 1_000_000
+    if info.output_price_per_mtok is not None:
+        prices["output_cost_per_token"] = info.output_price_per_mtok / 1_000_000
+    return prices
 
 
 def model_cost_entry(info: ModelInfo) -> dict[str, Any] | None:
@@ -78,7 +76,7 @@ def model_cost_entry(info: ModelInfo) -> dict[str, Any] | None:
         if known is not None:
             for field in fields:
                 entry[field] = known
-    entry.update(_prices(info.pricing))
+    entry.update(_prices(info))
     return entry
 
 

@@ -75,7 +75,14 @@ def test_entries_are_data_driven_from_model_info() -> None:
         context_length=32000,
         max_output=2000,
         capabilities={"tools": False, "vision": True},
-        pricing={"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6, "note": "x"},
+        pricing={  # AI/ML API's /v1/models shape, as the catalog keeps it
+            "kind": "fixed",
+            "currency": "USD",
+            "units": [
+                {"name": "token", "measure": "input", "price": 1.0, "per": 1_000_000},
+                {"name": "token", "measure": "output", "price": 2.0, "per": 1_000_000},
+            ],
+        },
     )
     entry = model_cost_entry(model)
     assert entry == {
