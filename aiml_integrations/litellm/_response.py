@@ -13,9 +13,13 @@ module adds what only AI/ML API knows:
   ``additional_headers`` as ``llm_provider-<name>`` (LiteLLM's convention).
 
 Streams: content, ``reasoning_content`` and tool-call deltas go out as ``ModelResponseStream``
-chunks; the finish reason and usage go out once, at the end, as a ``GenericStreamingChunk`` —
-the only chunk form whose ``usage`` LiteLLM's stream wrapper keeps (a usage-only
-``ModelResponseStream`` after the finish reason is dropped and LiteLLM re-counts tokens).
+chunks, each with ``_hidden_params["aimlapi_request_id"]`` (the stream's ``x-inference-id``;
+LiteLLM returns a custom provider's chunks as they are, and its stream builder copies the first
+chunk's hidden params into the assembled response). The finish reason and usage go out once, at
+the end, as a ``GenericStreamingChunk`` — the only chunk form whose ``usage`` LiteLLM's stream
+wrapper keeps (a usage-only ``ModelResponseStream`` after the finish reason is dropped and
+LiteLLM re-counts tokens). Its ``usage["cost"]`` is the billed ``meta.usage.usd_spent``, which
+LiteLLM's cost calculator uses as a provider-reported charge.
 """
 
 from __future__ import annotations
@@ -237,20 +241,30 @@ class StreamTranslator:
         chunk = ModelResponseStream(id=self.id or "", model=self.model, choices=choices)
         if self.created is not None:
             chunk.created = self.created
+        if self.request_id is not None:
+            # A fresh dict per chunk: each chunk reaches the caller on its own.
+            chunk._hidden_params = {"aimlapi_request_id": self.request_id}
         return [chunk]
 
     def final_chunk(self) -> dict[str, Any]:
         """The closing ``GenericStreamingChunk``: finish reason and usage.
 
+        What AI/ML API billed rides in ``usage["cost"]``, the OpenAI-compatible field for a
+        provider-reported charge (OpenRouter's): LiteLLM keeps it when assembling the stream
+        and its cost calculator bills it instead of pricing the tokens from its cost map.
+
         No ``provider_specific_fields`` here: LiteLLM turns them into an extra empty chunk and
         then re-counts usage instead of keeping AI/ML API's numbers.
         """
+        usage = self.usage
+        if usage is not None and self.usd_spent is not None:
+            usage = {**usage, "cost": self.usd_spent}
         return {
             "text": "",
             "tool_use": None,
             "is_finished": True,
             "finish_reason": self.finish_reason or "stop",
-            "usage": self.usage,
+            "usage": usage,
             "index": 0,
         }
 
