@@ -14,8 +14,10 @@ by the config (``custom_handler: aiml_integrations.litellm.proxy.handler``), and
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import litellm
@@ -92,6 +94,23 @@ def model_cost_entries(models: Iterable[ModelInfo]) -> dict[str, dict[str, Any]]
     return entries
 
 
+@contextlib.contextmanager
+def _quiet_litellm_logger() -> Iterator[None]:
+    """Mute LiteLLM's logger while we register the catalog.
+
+    ``register_model`` warns, once per priced model, that cache-read/-write prices default to 0.
+    The catalog states only the token rates AI/ML API publishes; we do not guess cache prices,
+    so the warning is noise our own call causes (dozens of lines on every ``register()``).
+    """
+    logger = logging.getLogger("LiteLLM")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
 def _make_slug_known() -> None:
     """What ``litellm.utils.custom_llm_setup`` does on every call, done now.
 
@@ -141,5 +160,6 @@ def register_models(catalog: Catalog | None = None) -> None:
         _make_slug_known()
         chosen = catalog if catalog is not None else default_catalog()
         if id(chosen) not in _registered_catalogs:
-            litellm.register_model(model_cost_entries(chosen))
+            with _quiet_litellm_logger():
+                litellm.register_model(model_cost_entries(chosen))
             _registered_catalogs.add(id(chosen))

@@ -16,7 +16,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def _run(script: str) -> str:
+def _run_full(script: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("AIMLAPI_API_KEY", "AIML_API_KEY")}
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     done = subprocess.run(
@@ -28,7 +28,11 @@ def _run(script: str) -> str:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
+    return done
+
+
+def _run(script: str) -> str:
+    return _run_full(script).stdout
 
 
 @pytest.mark.parametrize("script", ["litellm_quickstart.py", "langchain_quickstart.py"])
@@ -48,3 +52,10 @@ def test_litellm_example_reports_the_billed_cost() -> None:
 def test_langchain_example_makes_a_schema_valid_tool_call() -> None:
     out = _run("langchain_quickstart.py")
     assert "tool calls: [{'name': 'get_weather', 'args': {'city':" in out
+
+
+def test_fallback_config_example_falls_back_without_retrying_the_broke_key() -> None:
+    done = _run_full("fallback_offline.py")
+    assert "[('key-primary', 403), ('key-backup', 200)]" in done.stdout
+    # register() is quiet: no LiteLLM warning per priced catalog model.
+    assert "register_model" not in done.stderr, done.stderr[-2000:]
