@@ -28,6 +28,7 @@ from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo, err
 __all__ = [
     "exception_from_info",
     "is_error_event",
+    "malformed_answer",
     "parse_error",
     "parse_retry_after",
     "redact",
@@ -423,6 +424,30 @@ def stream_event_error(
     except (TypeError, ValueError, RecursionError):
         raw = str(event)
     return parse_error(status or 500, raw, headers, secrets=secrets, request_path=request_path)
+
+
+def malformed_answer(
+    what: str,
+    *,
+    status_code: int | None = None,
+    request_id: str | None = None,
+    path: str | None = None,
+) -> AIMLAPIError:
+    """A 2xx whose JSON is not the shape promised (no choices, a non-list, ...): a server fault.
+
+    Why typed and retryable: the request was fine; the answer was not. Returning an empty
+    message instead would silently lose the failure; a bare ``KeyError`` would bypass every
+    retry and fallback layer.
+    """
+    return exception_from_info(
+        ErrorInfo(
+            category=ErrorCategory.SERVER_ERROR,
+            message=f"AI/ML API answered with {what}",
+            status_code=status_code,
+            request_id=request_id,
+            path=path,
+        )
+    )
 
 
 def exception_from_info(info: ErrorInfo) -> AIMLAPIError:

@@ -37,6 +37,7 @@ from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
+from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.catalog import current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import AIMLAPIError
@@ -65,6 +66,8 @@ __all__ = ["ChatAIMLAPI"]
 
 _PATH = "/v1/chat/completions"
 _PROVIDER = "aimlapi"
+# What reading an unexpected JSON shape can raise; turned into a typed server error.
+_UNREADABLE = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -321,7 +324,24 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
     # -- responses ---------------------------------------------------------------------------
 
     def _chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
-        data = response.data if isinstance(response.data, dict) else {}
+        try:
+            return self._read_chat_result(response, requested_model)
+        except _UNREADABLE as exc:
+            raise_native(
+                malformed_answer(
+                    f"a chat completion this client cannot read ({type(exc).__name__}: {exc})",
+                    status_code=response.status_code,
+                    request_id=response.request_id,
+                    path=_PATH,
+                )
+            )
+
+    def _read_chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
+        data = response.data
+        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+            raise ValueError("no 'choices' list")
+        if not data["choices"]:
+            raise ValueError("an empty 'choices' list")
         usage = usage_metadata(data.get("usage"))
         shared = _drop_none(
             {
@@ -336,7 +356,7 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
             }
         )
         generations = []
-        for choice in data.get("choices") or ():
+        for choice in data["choices"]:
             metadata = dict(shared)
             if choice.get("finish_reason") is not None:
                 metadata["finish_reason"] = choice["finish_reason"]
@@ -344,17 +364,28 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
                 metadata["logprobs"] = choice["logprobs"]
             message = ai_message(choice.get("message") or {}, metadata, usage)
             generations.append(ChatGeneration(message=message))
-        if not generations:
-            generations.append(
-                ChatGeneration(message=AIMessage(content="", response_metadata=shared))
-            )
         llm_output = {"token_usage": data.get("usage"), "model_name": shared["model_name"]}
         return ChatResult(generations=generations, llm_output=llm_output)
 
     def _event_chunk(
         self, event: dict[str, Any], state: _StreamState
     ) -> ChatGenerationChunk | None:
-        """One SSE event → a chunk to yield (``None`` when it only carries metadata)."""
+        """One SSE event → a chunk to yield (``None`` when it only carries metadata).
+
+        An event this client cannot read raises the core server error, which the stream
+        loops treat like any other AI/ML API failure (typed, retried before the first chunk).
+        """
+        try:
+            return self._read_event_chunk(event, state)
+        except _UNREADABLE as exc:
+            raise malformed_answer(
+                f"a stream event this client cannot read ({type(exc).__name__}: {exc})",
+                path=_PATH,
+            ) from exc
+
+    def _read_event_chunk(
+        self, event: dict[str, Any], state: _StreamState
+    ) -> ChatGenerationChunk | None:
         if state.model is None and event.get("model"):
             state.model = event["model"]
         if state.id is None and event.get("id"):

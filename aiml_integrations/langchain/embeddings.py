@@ -15,10 +15,10 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
+from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
-from aiml_integrations.errors import ErrorCategory, ErrorInfo
 from aiml_integrations.langchain._client import ClientOwner
-from aiml_integrations.langchain._errors import AIMLAPIServerError
+from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
 from aiml_integrations.transport import AIMLAPIClient, APIResponse
 
@@ -76,17 +76,26 @@ class AIMLAPIEmbeddings(ClientOwner, BaseModel, Embeddings):
         data = response.data.get("data") if isinstance(response.data, dict) else None
         if not isinstance(data, list) or len(data) != expected:
             got = len(data) if isinstance(data, list) else "no"
-            raise AIMLAPIServerError(
-                ErrorInfo(
-                    category=ErrorCategory.SERVER_ERROR,
-                    message=f"malformed embeddings response: expected {expected}, got {got}",
+            raise_native(
+                malformed_answer(
+                    f"{got} embeddings for {expected} inputs",
                     status_code=response.status_code,
                     request_id=response.request_id,
                     path=_PATH,
                 )
             )
-        ordered = sorted(data, key=lambda item: item.get("index", 0))
-        return [list(item["embedding"]) for item in ordered]
+        try:
+            ordered = sorted(data, key=lambda item: item.get("index", 0))
+            return [[float(x) for x in item["embedding"]] for item in ordered]
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            raise_native(
+                malformed_answer(
+                    f"embeddings this client cannot read ({type(exc).__name__}: {exc})",
+                    status_code=response.status_code,
+                    request_id=response.request_id,
+                    path=_PATH,
+                )
+            )
 
     def _chunks(self, texts: list[str]) -> list[list[str]]:
         size = self.chunk_size
