@@ -329,6 +329,12 @@ class AIMLAPIClient:
             return self._success(response, path)
         raise self._error(response.status_code, response.content, response.headers, path)
 
+    def _got(self, response: httpx.Response, path: str) -> httpx.Response:
+        """A GET answer as is when 2xx or 304 (``If-None-Match`` hit); anything else raises."""
+        if 200 <= response.status_code < 300 or response.status_code == 304:
+            return response
+        raise self._error(response.status_code, response.content, response.headers, path)
+
     # -- JSON calls ----------------------------------------------------------------------
 
     def post(
@@ -387,9 +393,7 @@ class AIMLAPIClient:
             response = self._sync().get(path, params=params, headers=headers, timeout=httpx_timeout)
         except httpx.HTTPError as exc:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc
-        if 200 <= response.status_code < 300 or response.status_code == 304:
-            return response
-        raise self._error(response.status_code, response.content, response.headers, path)
+        return self._got(response, path)
 
     async def aget(
         self,
@@ -411,9 +415,7 @@ class AIMLAPIClient:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc
         finally:
             pools.release(slot)
-        if 200 <= response.status_code < 300 or response.status_code == 304:
-            return response
-        raise self._error(response.status_code, response.content, response.headers, path)
+        return self._got(response, path)
 
     # -- streams -------------------------------------------------------------------------
 
