@@ -29,6 +29,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "acall_with_retries",
     "call_with_retries",
+    "log_retry",
     "retry_delay",
     "should_retry",
 ]
@@ -56,7 +57,7 @@ def retry_delay(exc: AIMLAPIError, attempt: int) -> float:
     return base * random.uniform(0.75, 1.25)
 
 
-def _log_retry(exc: AIMLAPIError, attempt: int, max_retries: int, delay: float) -> None:
+def log_retry(exc: AIMLAPIError, attempt: int, max_retries: int, delay: float) -> None:
     _log.warning(
         "AI/ML API call failed (%s); retry %d/%d in %.2fs",
         exc.info.category.value,
@@ -76,7 +77,7 @@ def call_with_retries(fn: Callable[[], T], max_retries: int) -> T:
             if not should_retry(exc, attempt, max_retries):
                 raise_native(exc)
             delay = retry_delay(exc, attempt)
-            _log_retry(exc, attempt, max_retries, delay)
+            log_retry(exc, attempt, max_retries, delay)
             time.sleep(delay)
             attempt += 1
 
@@ -91,6 +92,6 @@ async def acall_with_retries(fn: Callable[[], Awaitable[T]], max_retries: int) -
             if not should_retry(exc, attempt, max_retries):
                 raise_native(exc)
             delay = retry_delay(exc, attempt)
-            _log_retry(exc, attempt, max_retries, delay)
+            log_retry(exc, attempt, max_retries, delay)
             await asyncio.sleep(delay)
             attempt += 1

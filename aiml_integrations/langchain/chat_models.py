@@ -47,6 +47,7 @@ from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, 
 from aiml_integrations.langchain._retry import (
     acall_with_retries,
     call_with_retries,
+    log_retry,
     retry_delay,
     should_retry,
 )
@@ -454,6 +455,7 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
                 if yielded or not should_retry(exc, attempt, self.max_retries):
                     raise_native(exc)
                 delay = retry_delay(exc, attempt)
+                log_retry(exc, attempt, self.max_retries, delay)
                 time.sleep(delay)
                 attempt += 1
 
@@ -499,6 +501,7 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
                 if yielded or not should_retry(exc, attempt, self.max_retries):
                     raise_native(exc)
                 delay = retry_delay(exc, attempt)
+                log_retry(exc, attempt, self.max_retries, delay)
                 await asyncio.sleep(delay)
                 attempt += 1
 
