@@ -24,8 +24,9 @@ LiteLLM's cost calculator uses as a provider-reported charge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 from litellm.litellm_core_utils.llm_response_utils.convert_dict_to_response import (
@@ -41,6 +42,7 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
+from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = [
@@ -87,11 +89,41 @@ def _normalise_message(message: Any) -> None:
             message["reasoning_content"] = reasoning
 
 
+_R = TypeVar("_R")
+
+
+def _reads(
+    kind: str,
+) -> Callable[[Callable[[APIResponse, _R], _R]], Callable[[APIResponse, _R], _R]]:
+    """Turn a failure to read a 2xx answer into the core server error *with its request id*.
+
+    Why: the handler's guard would type any exception anyway, but only here is the response
+    (status, ``x-inference-id``) still at hand — the id a user must quote to support.
+    """
+
+    def wrap(read: Callable[[APIResponse, _R], _R]) -> Callable[[APIResponse, _R], _R]:
+        @functools.wraps(read)
+        def reading(api: APIResponse, model_response: _R) -> _R:
+            try:
+                return read(api, model_response)
+            except Exception as exc:
+                raise malformed_answer(
+                    f"a {kind} answer this client cannot read ({type(exc).__name__}: {exc})",
+                    status_code=api.status_code,
+                    request_id=api.request_id,
+                ) from exc
+
+        return reading
+
+    return wrap
+
+
+@_reads("chat")
 def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelResponse:
     """A ``ModelResponse`` (content, tool calls, reasoning, usage) from a chat answer."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-        raise ValueError("AI/ML API chat answer has no 'choices' list")
+        raise ValueError("no 'choices' list")
     data = {k: v for k, v in data.items() if k != "meta"}
     for choice in data["choices"]:
         if isinstance(choice, dict):
@@ -105,11 +137,12 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     return _stamp(result, api)  # type: ignore[no-any-return]
 
 
+@_reads("embeddings")
 def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> EmbeddingResponse:
     """An ``EmbeddingResponse`` (vectors in input order, usage)."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise ValueError("AI/ML API embeddings answer has no 'data' list")
+        raise ValueError("no 'data' list")
     data = {k: v for k, v in data.items() if k != "meta"}
     data["data"] = sorted(
         data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
@@ -150,14 +183,15 @@ def _image_objects(data: Mapping[str, Any]) -> list[Any]:
     return objects
 
 
+@_reads("image")
 def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResponse:
     """An ``ImageResponse`` from either image schema (surface §3.6)."""
     data = api.data
     if not isinstance(data, dict):
-        raise ValueError("AI/ML API image answer is not a JSON object")
+        raise ValueError("not a JSON object")
     objects = _image_objects(data)
     if not objects:
-        raise ValueError("AI/ML API image answer has neither 'data' nor 'images'")
+        raise ValueError("neither 'data' nor 'images'")
     model_response.data = objects
     created = data.get("created")
     if isinstance(created, int):
