@@ -20,10 +20,7 @@ streams).
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,12 +33,15 @@ from aiml_integrations._error_parse import (
     redact,
     stream_event_error,
 )
-from aiml_integrations._transport._pools import SHARD_LIMITS, AsyncPools
+from aiml_integrations._transport._pools import SHARD_LIMITS, AsyncPools, LoopPools, SyncPool
 from aiml_integrations._transport._stream import AsyncSSEStream, SSEStream
 from aiml_integrations._transport._wire import (
+    CLOSED_RETRIES,
     USER_AGENT,
     APIResponse,
     billing_of,
+    closed_before_send,
+    closed_error,
     dumps,
     httpx_timeout,
     transport_error,
@@ -55,19 +55,22 @@ __all__ = ["AIMLAPIClient", "APIResponse", "AsyncSSEStream", "SSEStream", "billi
 class AIMLAPIClient:
     """Credentials plus pooled HTTP clients for one AI/ML API account and base URL.
 
-    Build it once and reuse it: the sync client and one async client per event loop are
-    created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them.
+    Build it once and reuse it: the sync client and one async client set per event loop are
+    created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them
+    and never raise; the client stays usable (a later call opens a fresh pool). A pool whose
+    event loop ends is closed with it (see :mod:`aiml_integrations._transport._pools`).
+
+    Calls racing a close either finish, fail as a typed
+    :class:`~aiml_integrations.errors.APIConnectionError`, or (when the pool closed before
+    anything was sent) run again on a fresh pool.
     """
 
     def __init__(self, config: AIMLAPIConfig | None = None, **resolve: Any) -> None:
         self.config = config if config is not None else AIMLAPIConfig.resolve(**resolve)
         self._timeout = httpx_timeout(self.config.timeouts)
         self._secrets = self.config.secrets()
-        self._lock = threading.Lock()
-        self._client: httpx.Client | None = None
-        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncPools] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._pool = SyncPool(lambda: httpx.Client(**self._client_kwargs()))
+        self._loops = LoopPools(lambda: httpx.AsyncClient(**self._client_kwargs(SHARD_LIMITS)))
         self._urls: dict[str, httpx.URL] = {}
         self._timeouts: dict[float, tuple[httpx.Timeout, Timeouts]] = {}
 
@@ -96,37 +99,27 @@ class AIMLAPIClient:
         }
 
     def _sync(self) -> httpx.Client:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = httpx.Client(**self._client_kwargs())
-                client = self._client
-        return client
+        return self._pool.get()
 
     def _apools(self) -> AsyncPools:
-        loop = asyncio.get_running_loop()
-        pools = self._aclients.get(loop)
-        if pools is None:
-            pools = AsyncPools(lambda: httpx.AsyncClient(**self._client_kwargs(SHARD_LIMITS)))
-            self._aclients[loop] = pools
-        return pools
+        return self._loops.get()
 
     def close(self) -> None:
-        """Close the sync pool (async pools are closed by :meth:`aclose` on their loop)."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+        """Close the sync pool and every async pool that can be closed from here.
+
+        Async pools of closed loops are released at once, those of loops running in other
+        threads are closed on their loop, and the running loop's (when called from async code)
+        in a task of that loop. Never raises.
+        """
+        self._pool.close()
+        self._loops.close_soon()
 
     async def aclose(self) -> None:
-        """Close the pool of the running loop; pools of other (dead) loops are dropped."""
-        loop = asyncio.get_running_loop()
-        pools = self._aclients.pop(loop, None)
-        self._aclients.clear()
-        if pools is not None:
-            for client in pools.clients:
-                await client.aclose()
+        """:meth:`close`, awaiting the running loop's pools. Never raises."""
+        self._pool.close()
+        mine = self._loops.close_all()
+        if mine is not None:
+            await mine.aclose()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -215,6 +208,42 @@ class AIMLAPIClient:
 
     # -- JSON calls ----------------------------------------------------------------------
 
+    def _send(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        url = self._url(path)
+        for _ in range(CLOSED_RETRIES):
+            client = self._sync()
+            try:
+                return client.request(method, url, timeout=httpx_timeout, **kwargs)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, path, resolved.total or resolved.read) from exc
+            except RuntimeError as exc:
+                if not closed_before_send(exc, client):
+                    raise
+        raise closed_error(path)
+
+    async def _asend(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        url = self._url(path)
+        for _ in range(CLOSED_RETRIES):
+            pools = self._apools()
+            slot = pools.acquire()
+            client = pools.clients[slot]
+            try:
+                return await client.request(method, url, timeout=httpx_timeout, **kwargs)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, path, resolved.total or resolved.read) from exc
+            except RuntimeError as exc:
+                if not closed_before_send(exc, client):
+                    raise
+            finally:
+                pools.release(slot)
+        raise closed_error(path)
+
     def post(
         self,
         path: str,
@@ -225,13 +254,7 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """POST JSON to ``path`` (``/v1/chat/completions``); ``AIMLAPIError`` on failure."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().post(
-                self._url(path), content=dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("POST", path, timeout, content=dumps(payload), headers=headers)
         return self._finish(response, path)
 
     async def apost(
@@ -244,17 +267,7 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """Async :meth:`post`."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].post(
-                self._url(path), content=dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend("POST", path, timeout, content=dumps(payload), headers=headers)
         return self._finish(response, path)
 
     def get(
@@ -266,11 +279,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """GET ``path``; a 2xx or 304 response is returned as is, anything else raises."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().get(path, params=params, headers=headers, timeout=httpx_timeout)
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     async def aget(
@@ -282,17 +291,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """Async :meth:`get`."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].get(
-                path, params=params, headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     # -- streams -------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from aiml_integrations._error_parse import (
 )
 from aiml_integrations._sse import SSEDecoder, SSEEvent
 from aiml_integrations._transport._pools import AsyncPools
-from aiml_integrations._transport._wire import MAX_ERROR_BODY, dumps, transport_error
+from aiml_integrations._transport._wire import (
+    CLOSED_RETRIES,
+    MAX_ERROR_BODY,
+    closed_before_send,
+    closed_error,
+    dumps,
+    stream_closed_error,
+    transport_error,
+)
 from aiml_integrations.config import Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
@@ -40,7 +48,7 @@ def _drain(chunks: Iterator[bytes]) -> None:
             seen += len(rest)
             if seen > _MAX_DRAIN:
                 return
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.StreamError):
         return
 
 
@@ -52,7 +60,7 @@ async def _adrain(chunks: AsyncIterator[bytes]) -> None:
             seen += len(rest)
             if seen > _MAX_DRAIN:
                 return
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.StreamError):
         return
 
 
@@ -75,8 +83,33 @@ class _StreamBase:
         self._deadline: float | None = None
         self._decoder = SSEDecoder()
         self.done = False
+        self._finishes = 0
+        self._unfinished: set[Any] = set()
         self.headers: httpx.Headers = httpx.Headers()
         self.status_code: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """``[DONE]`` arrived, or every choice seen so far delivered its ``finish_reason``.
+
+        Why the finish counts: some upstreams close the stream after the finish (and usage)
+        chunk without ``data: [DONE]``; that answer is whole and billed, and retrying it would
+        pay for it twice. Only an end before the finish is a cut.
+        """
+        return self.done or (self._finishes > 0 and not self._unfinished)
+
+    def _note_finish(self, obj: dict[str, Any]) -> None:
+        choices = obj.get("choices")
+        if type(choices) is not list:
+            return
+        for choice in choices:
+            if type(choice) is dict:
+                index = choice.get("index", 0)
+                if choice.get("finish_reason"):
+                    self._finishes += 1
+                    self._unfinished.discard(index)
+                else:
+                    self._unfinished.add(index)
 
     @property
     def request_id(self) -> str | None:
@@ -128,7 +161,45 @@ class _StreamBase:
             if info.request_id is None:
                 info.request_id = self.request_id
             raise exception_from_info(info)
+        self._note_finish(obj)
         return obj
+
+    def _refused(self, response: httpx.Response, body: bytes) -> AIMLAPIError:
+        """The error of an answer that is not an event stream: an error status, or a JSON body.
+
+        A JSON body to a stream request is an error body whatever its status (AI/ML API
+        answers some failures with a 200 JSON envelope): it is classified like one, never
+        reported as a stream that ended early.
+        """
+        status = response.status_code
+        if not 200 <= status < 300:
+            return self._owner._error(status, body, response.headers, self._path)
+        try:
+            obj = json.loads(body) if body.strip() else None
+        except (ValueError, RecursionError):
+            obj = None
+        if isinstance(obj, dict) and is_error_event(obj):
+            info = stream_event_error(
+                obj, response.headers, secrets=self._owner._secrets, request_path=self._path
+            )
+        else:
+            info = ErrorInfo(
+                category=ErrorCategory.SERVER_ERROR,
+                message="AI/ML API answered a stream request with a JSON body, not events",
+                status_code=status,
+                path=self._path,
+                body=redact(body[:2000].decode("utf-8", errors="replace"), self._owner._secrets),
+            )
+        if info.request_id is None:
+            info.request_id = response.headers.get("x-inference-id")
+        return exception_from_info(info)
+
+    @staticmethod
+    def _is_event_stream(response: httpx.Response) -> bool:
+        if not 200 <= response.status_code < 300:
+            return False
+        content_type = response.headers.get("content-type", "")
+        return "json" not in content_type or "event-stream" in content_type
 
     def _cut(self) -> AIMLAPIError:
         return exception_from_info(
@@ -166,29 +237,37 @@ class SSEStream(_StreamBase):
         if self._response is not None:
             return
         self._start_clock()
-        client = self._owner._sync()
-        request = client.build_request(
-            "POST",
-            self._owner._url(self._path),
-            content=dumps(self._payload),
-            headers=self._headers,
-            timeout=self._httpx_timeout,
-        )
-        try:
-            response = client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
+        response = self._send()
         self.status_code = response.status_code
         self.headers = response.headers
-        if not 200 <= response.status_code < 300:
+        if not self._is_event_stream(response):
             try:
                 body = response.read()[:MAX_ERROR_BODY]
-            except httpx.HTTPError:
+            except (httpx.HTTPError, httpx.StreamError):
                 body = b""
             finally:
                 response.close()
-            raise self._owner._error(response.status_code, body, response.headers, self._path)
+            raise self._refused(response, body)
         self._response = response
+
+    def _send(self) -> httpx.Response:
+        for _ in range(CLOSED_RETRIES):
+            client = self._owner._sync()
+            request = client.build_request(
+                "POST",
+                self._owner._url(self._path),
+                content=dumps(self._payload),
+                headers=self._headers,
+                timeout=self._httpx_timeout,
+            )
+            try:
+                return client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise self._failed(exc) from exc
+            except RuntimeError as exc:
+                if not closed_before_send(exc, client):
+                    raise
+        raise closed_error(self._path)
 
     def close(self) -> None:
         response, self._response = self._response, None
@@ -218,10 +297,14 @@ class SSEStream(_StreamBase):
                     if obj is not None:
                         yield obj
         except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
+            if not self.complete:
+                raise self._failed(exc) from exc
+        except httpx.StreamError as exc:
+            if not self.complete:
+                raise stream_closed_error(self._path, self.status_code, self.request_id) from exc
         finally:
             self.close()
-        if not self.done:
+        if not self.complete:
             raise self._cut()
 
 
@@ -254,38 +337,48 @@ class AsyncSSEStream(_StreamBase):
         if self._response is not None:
             return
         self._start_clock()
-        self._release()  # a failed earlier open() of this stream
-        pools = self._owner._apools()
-        self._slot = pools.acquire()
-        self._pools = pools
-        client = pools.clients[self._slot]
-        request = client.build_request(
-            "POST",
-            self._owner._url(self._path),
-            content=dumps(self._payload),
-            headers=self._headers,
-            timeout=self._httpx_timeout,
-        )
-        try:
-            response = await client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            self._release()
-            raise self._failed(exc) from exc
-        except BaseException:
-            self._release()
-            raise
+        response = await self._send()
         self.status_code = response.status_code
         self.headers = response.headers
-        if not 200 <= response.status_code < 300:
+        if not self._is_event_stream(response):
             try:
                 body = (await response.aread())[:MAX_ERROR_BODY]
-            except httpx.HTTPError:
+            except (httpx.HTTPError, httpx.StreamError):
                 body = b""
             finally:
                 await response.aclose()
                 self._release()
-            raise self._owner._error(response.status_code, body, response.headers, self._path)
+            raise self._refused(response, body)
         self._response = response
+
+    async def _send(self) -> httpx.Response:
+        """Send on a slot of the running loop's pools; the slot is held until :meth:`aclose`."""
+        for _ in range(CLOSED_RETRIES):
+            self._release()  # a failed earlier open() of this stream
+            pools = self._owner._apools()
+            self._slot = pools.acquire()
+            self._pools = pools
+            client = pools.clients[self._slot]
+            request = client.build_request(
+                "POST",
+                self._owner._url(self._path),
+                content=dumps(self._payload),
+                headers=self._headers,
+                timeout=self._httpx_timeout,
+            )
+            try:
+                return await client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                self._release()
+                raise self._failed(exc) from exc
+            except RuntimeError as exc:
+                self._release()
+                if not closed_before_send(exc, client):
+                    raise
+            except BaseException:
+                self._release()
+                raise
+        raise closed_error(self._path)
 
     async def aclose(self) -> None:
         response, self._response = self._response, None
@@ -318,8 +411,12 @@ class AsyncSSEStream(_StreamBase):
                     if obj is not None:
                         yield obj
         except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
+            if not self.complete:
+                raise self._failed(exc) from exc
+        except httpx.StreamError as exc:
+            if not self.complete:
+                raise stream_closed_error(self._path, self.status_code, self.request_id) from exc
         finally:
             await self.aclose()
-        if not self.done:
+        if not self.complete:
             raise self._cut()

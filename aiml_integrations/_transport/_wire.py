@@ -20,17 +20,23 @@ from aiml_integrations.config import Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 __all__ = [
+    "CLOSED_RETRIES",
     "MAX_ERROR_BODY",
     "USER_AGENT",
     "APIResponse",
     "billing_of",
+    "closed_before_send",
+    "closed_error",
     "dumps",
     "httpx_timeout",
+    "stream_closed_error",
     "transport_error",
 ]
 
 USER_AGENT = f"aiml-integrations/{__version__}"
 MAX_ERROR_BODY = 256 * 1024
+#: Tries of a call whose pool was closed before it could send (each on a fresh pool).
+CLOSED_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -116,3 +122,38 @@ def transport_error(exc: httpx.HTTPError, path: str, timeout: float | None) -> A
             path=path,
         )
     return exception_from_info(info)
+
+
+def closed_before_send(exc: RuntimeError, client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Whether httpx refused to send because ``client`` was closed meanwhile.
+
+    Why it matters: a call that picked up its pool in the moment another thread (or task)
+    closed it gets httpx's ``RuntimeError("Cannot send a request, as the client has been
+    closed.")``, which is not an ``httpx.HTTPError``. Nothing was sent, so the call can go
+    again on a fresh pool. Any other ``RuntimeError`` is not this case.
+    """
+    return client.is_closed and "client has been closed" in str(exc)
+
+
+def closed_error(path: str) -> AIMLAPIError:
+    """A call that kept meeting closed pools (closed again and again while it started)."""
+    return exception_from_info(
+        ErrorInfo(
+            category=ErrorCategory.CONNECTION,
+            message="the connection pool was closed while the call started; nothing was sent",
+            path=path,
+        )
+    )
+
+
+def stream_closed_error(path: str, status: int | None, request_id: str | None) -> AIMLAPIError:
+    """A stream whose response was closed under it (its client closed during the stream)."""
+    return exception_from_info(
+        ErrorInfo(
+            category=ErrorCategory.CONNECTION,
+            message="the stream was closed (its client was closed) before it completed",
+            status_code=status,
+            request_id=request_id,
+            path=path,
+        )
+    )

@@ -41,7 +41,7 @@ from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.catalog import current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import AIMLAPIError
-from aiml_integrations.langchain._client import ClientOwner
+from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
 from aiml_integrations.langchain._retry import (
@@ -61,7 +61,7 @@ from aiml_integrations.langchain._structured import (
 )
 from aiml_integrations.langchain._usage import usage_metadata
 from aiml_integrations.preflight import preflight as _preflight
-from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
+from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = ["ChatAIMLAPI"]
 
@@ -186,7 +186,7 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+    _slot: ClientSlot = PrivateAttr(default_factory=ClientSlot)
 
     @model_validator(mode="before")
     @classmethod

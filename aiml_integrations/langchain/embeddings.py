@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
-from aiml_integrations.langchain._client import ClientOwner
+from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
-from aiml_integrations.transport import AIMLAPIClient, APIResponse
+from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIEmbeddings"]
 
@@ -57,7 +57,7 @@ class AIMLAPIEmbeddings(ClientOwner, BaseModel, Embeddings):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid", protected_namespaces=())
 
-    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+    _slot: ClientSlot = PrivateAttr(default_factory=ClientSlot)
 
     def _client_config(self) -> AIMLAPIConfig:
         return AIMLAPIConfig.resolve(

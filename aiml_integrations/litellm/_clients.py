@@ -81,7 +81,6 @@ async def aclear_clients() -> None:
         clients = list(_clients.values())
         _clients.clear()
     for client in clients:
-        client.close()
         await client.aclose()
 
 
