@@ -98,9 +98,6 @@ class AIMLAPIClient:
             "follow_redirects": False,
         }
 
-    def _sync(self) -> httpx.Client:
-        return self._pool.get()
-
     def _apools(self) -> AsyncPools:
         return self._loops.get()
 
@@ -213,15 +210,18 @@ class AIMLAPIClient:
     ) -> httpx.Response:
         httpx_timeout, resolved = self._call_timeout(timeout)
         url = self._url(path)
+        pool = self._pool
         for _ in range(CLOSED_RETRIES):
-            client = self._sync()
+            client = pool.acquire()
             try:
                 return client.request(method, url, timeout=httpx_timeout, **kwargs)
             except httpx.HTTPError as exc:
                 raise transport_error(exc, path, resolved.total or resolved.read) from exc
-            except RuntimeError as exc:
+            except RuntimeError as exc:  # a borrowed client its owner closed meanwhile
                 if not closed_before_send(exc, client):
                     raise
+            finally:
+                pool.release(client)
         raise closed_error(path)
 
     async def _asend(

@@ -54,11 +54,15 @@ class SyncPool:
     """The one ``httpx.Client`` of an :class:`~aiml_integrations.transport.AIMLAPIClient`.
 
     Built on first use under a lock (threads sharing a fresh client build one pool, not one
-    each); ``close()`` forgets it, so the next call builds a new one. A borrowed client is
-    never closed.
+    each). Calls hold it between :meth:`acquire` and :meth:`release`; :meth:`close` retires it
+    at once (the next call builds a new one) but closes it only when the last call on it ends.
+
+    Why deferred: closing an ``httpx.Client`` closes sockets other threads are blocked reading
+    from, and on Linux closing a descriptor does not wake a blocked ``recv`` — the call would
+    hang until its read timeout. A borrowed client is never closed.
     """
 
-    __slots__ = ("_borrowed", "_client", "_lock", "_make")
+    __slots__ = ("_borrowed", "_client", "_inflight", "_lock", "_make")
 
     def __init__(
         self, make: Callable[[], httpx.Client], borrowed: httpx.Client | None = None
@@ -66,23 +70,37 @@ class SyncPool:
         self._make = make
         self._borrowed = borrowed
         self._client = borrowed
+        self._inflight: dict[httpx.Client, int] = {}
         self._lock = threading.Lock()
 
-    def get(self) -> httpx.Client:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = self._make()
-                client = self._client
+    def acquire(self) -> httpx.Client:
+        with self._lock:
+            client = self._client
+            if client is None:
+                client = self._client = self._make()
+            inflight = self._inflight
+            inflight[client] = inflight.get(client, 0) + 1
         return client
+
+    def release(self, client: httpx.Client) -> None:
+        with self._lock:
+            left = self._inflight[client] - 1
+            if left:
+                self._inflight[client] = left
+                return
+            del self._inflight[client]
+            retired = client is not self._client
+        if retired and client is not self._borrowed:
+            with contextlib.suppress(Exception):
+                client.close()
 
     def close(self) -> None:
         if self._borrowed is not None:
             return
         with self._lock:
             client, self._client = self._client, None
-        if client is not None:
+            busy = client in self._inflight
+        if client is not None and not busy:
             with contextlib.suppress(Exception):
                 client.close()
 

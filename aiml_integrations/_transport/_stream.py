@@ -247,12 +247,18 @@ class SSEStream(_StreamBase):
                 body = b""
             finally:
                 response.close()
+                self._release()
             raise self._refused(response, body)
         self._response = response
 
+    _client: httpx.Client | None = None
+
     def _send(self) -> httpx.Response:
+        """Send on the sync pool, held until :meth:`close` (a close meanwhile waits for it)."""
+        pool = self._owner._pool
         for _ in range(CLOSED_RETRIES):
-            client = self._owner._sync()
+            self._release()
+            client = self._client = pool.acquire()
             request = client.build_request(
                 "POST",
                 self._owner._url(self._path),
@@ -263,16 +269,29 @@ class SSEStream(_StreamBase):
             try:
                 return client.send(request, stream=True)
             except httpx.HTTPError as exc:
+                self._release()
                 raise self._failed(exc) from exc
             except RuntimeError as exc:
+                self._release()
                 if not closed_before_send(exc, client):
                     raise
+            except BaseException:
+                self._release()
+                raise
         raise closed_error(self._path)
+
+    def _release(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            self._owner._pool.release(client)
 
     def close(self) -> None:
         response, self._response = self._response, None
-        if response is not None:
-            response.close()
+        try:
+            if response is not None:
+                response.close()
+        finally:
+            self._release()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         self.open()

@@ -368,6 +368,7 @@ def test_every_category_has_a_dual_class() -> None:
         core.ErrorCategory.UNAVAILABLE: lc.ModelAPIError,
         core.ErrorCategory.TIMEOUT: lc.ModelTimeoutError,
         core.ErrorCategory.CONNECTION: lc.ModelConnectionError,
+        core.ErrorCategory.INTERNAL: lc.ModelError,
     }
     assert set(_BY_CATEGORY) == set(core.ErrorCategory)
     for category, cls in _BY_CATEGORY.items():
