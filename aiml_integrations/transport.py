@@ -114,9 +114,7 @@ class AIMLAPIClient:
     async def aclose(self) -> None:
         """:meth:`close`, awaiting the running loop's pools. Never raises."""
         self._pool.close()
-        mine = self._loops.close_all()
-        if mine is not None:
-            await mine.aclose()
+        await self._loops.aclose_all()
 
     # -- helpers -------------------------------------------------------------------------
 

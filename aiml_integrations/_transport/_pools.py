@@ -226,11 +226,12 @@ def _release_transport(transport: Any) -> None:
     transport._call_connection_lost(None)
 
 
-def _spawn_close(pools: AsyncPools) -> None:
+def _spawn_close(pools: AsyncPools) -> asyncio.Task[None]:
     """On the pools' loop (a ``call_soon`` callback): close them in a task."""
     task = asyncio.get_running_loop().create_task(pools.aclose())
     _closing.add(task)
     task.add_done_callback(_closing.discard)
+    return task
 
 
 class LoopPools:
@@ -310,3 +311,15 @@ class LoopPools:
         mine = self.close_all()
         if mine is not None:
             _spawn_close(mine)
+
+    async def aclose_all(self) -> None:
+        """:meth:`close_all`, awaiting the running loop's pools — also those an earlier sync
+        ``close()`` on this loop left to a task, so ``close(); await aclose()`` returns with
+        every connection of this loop closed. Never raises."""
+        mine = self.close_all()
+        if mine is not None:
+            await mine.aclose()
+        loop = asyncio.get_running_loop()
+        pending = [t for t in _closing if t.get_loop() is loop and not t.done()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

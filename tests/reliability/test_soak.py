@@ -201,6 +201,7 @@ async def _drive(
     call: Any,
     rng: random.Random,
     pool: list[Fault],
+    first: int = 0,
 ) -> dict[str, Outcome]:
     semaphore = asyncio.Semaphore(CONCURRENCY)
     outcomes: dict[str, Outcome] = {}
@@ -215,7 +216,7 @@ async def _drive(
             with contextlib.suppress(asyncio.TimeoutError):
                 outcomes[tag] = await asyncio.wait_for(call(tag, stream), 120)
 
-    await asyncio.gather(*(one(n) for n in range(count)))
+    await asyncio.gather(*(one(n) for n in range(first, first + count)))
     return outcomes
 
 
@@ -452,14 +453,10 @@ async def _agent_run(mock: MockAIMLAPI, rng: random.Random) -> tuple[dict[str, O
 
 
 async def close_chat_models(*models: ChatAIMLAPI) -> None:
-    """Close the models' connection pools. ``ChatAIMLAPI`` has no public ``close``/``aclose``
-    yet, and dropping the model is not enough (idle keep-alive connections stay registered
-    with the running loop), so this reaches for the private client."""
+    """Close the models' connection pools (dropping a model is not enough while its loop
+    runs: idle keep-alive connections stay registered with the running loop)."""
     for model in models:
-        client = model._client
-        if client is not None:
-            client.close()
-            await client.aclose()
+        await model.aclose()
 
 
 async def test_agent_soak(aimlapi_mock_factory: Any) -> None:
@@ -486,3 +483,56 @@ async def test_agent_soak(aimlapi_mock_factory: Any) -> None:
         f"to the mock: {dict(tcp_states(mock.port))}; {describe_sockets()}"
     )
     assert settle(lambda: len(asyncio.all_tasks()) <= tasks_before), asyncio.all_tasks()
+
+
+# -- short-lived event loops -------------------------------------------------------------------
+
+SHORT_LOOPS = 20 if FULL else 8
+PER_LOOP = 40 if FULL else 15
+
+
+def test_soak_with_short_lived_event_loops(aimlapi_mock_factory: Any) -> None:
+    """The same contracts when every batch runs in its own ``asyncio.run`` (a Celery task, a
+    script per job), with one Router and one pair of LangChain models shared by all batches;
+    afterwards no connection of a finished loop is left open."""
+    router_mock: MockAIMLAPI = aimlapi_mock_factory(keys=[KEY_A, KEY_B, KEY_C])
+    agent_mock: MockAIMLAPI = aimlapi_mock_factory()
+    rng = random.Random(SEED + 2)
+    router = make_router(router_mock)
+    agent = make_agent(*make_models(agent_mock))
+    asyncio.run(_router_call(router, "warm-up", stream=False))
+    asyncio.run(_agent_call(agent, "warm-up", stream=False))
+    router_mock.clear_requests()
+    agent_mock.clear_requests()
+    sockets_before = open_sockets()
+    routed: dict[str, Outcome] = {}
+    answered: dict[str, Outcome] = {}
+
+    async def router_call(tag: str, stream: bool) -> Outcome:
+        return await _router_call(router, tag, stream)
+
+    async def agent_call(tag: str, stream: bool) -> Outcome:
+        return await _agent_call(agent, tag, stream)
+
+    for batch in range(SHORT_LOOPS):
+        first = batch * PER_LOOP
+        routed.update(
+            asyncio.run(_drive(router_mock, PER_LOOP, router_call, rng, fault_pool(), first))
+        )
+        answered.update(
+            asyncio.run(_drive(agent_mock, PER_LOOP, agent_call, rng, fault_pool(), first))
+        )
+    total = SHORT_LOOPS * PER_LOOP
+    assert len(routed) == len(answered) == total, "requests neither answered nor raised"
+    assert not attach_attempts(router_mock, routed, lambda r: r.api_key)
+    assert not attach_attempts(agent_mock, answered, lambda r: r.model)
+    problems = [p for t, o in routed.items() for p in check_router_request(t, o)]
+    problems += [p for t, o in answered.items() for p in check_agent_request(t, o)]
+    assert not problems, f"seed {SEED}: {problems[:10]} ({len(problems)} total)"
+    assert sum(o.ok for o in routed.values()) > 0.8 * total, _summary(routed)
+    # Each loop's pools closed with it: nothing piled up across the batches.
+    ports = (router_mock.port, agent_mock.port)
+    assert settle(lambda: open_sockets() <= sockets_before + SOCKET_TOLERANCE), (
+        f"sockets: {sockets_before} before, {open_sockets()} after; "
+        f"to the mocks: {[dict(tcp_states(p)) for p in ports]}; {describe_sockets()}"
+    )
