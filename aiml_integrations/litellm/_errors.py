@@ -35,6 +35,7 @@ import litellm
 from aiml_integrations import errors as core
 from aiml_integrations._error_parse import redact
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
+from aiml_integrations.litellm._router_view import cooldown_retry_after, read_by_router
 
 __all__ = [
     "PROVIDER",
@@ -152,13 +153,28 @@ class AIMLAPIAuthenticationError(
 class AIMLAPIPaymentRequiredError(
     AIMLAPILiteLLMError, litellm.PaymentRequiredError, core.OutOfCreditsError
 ):
-    """Out of credits (AI/ML API answers 403): no retry, fallback, deployment cooled down.
+    """Out of credits (AI/ML API answers 403): never retried on that key; the Router moves
+    to another deployment of the group, else to ``fallbacks``, and cools the key down long.
 
-    ``status_code`` is 402 — the status for which the Router skips retries and cools the
-    deployment down at once; ``aimlapi_status_code`` keeps the real 403.
+    ``status_code`` is 402 for callers (``aimlapi_status_code`` keeps the real 403). In a
+    Router group of several deployments, LiteLLM's router code alone reads
+    ``router_status_code`` (401), the one status for which the Router both fails over within
+    the group and cools the key down at once; see ``_router_view`` for why.
     """
 
     litellm_class = litellm.PaymentRequiredError
+    router_status_code: int | None = None
+
+    @property
+    def status_code(self) -> int | None:
+        router = self.router_status_code
+        if router is not None and read_by_router():
+            return router
+        return self._status_code
+
+    @status_code.setter
+    def status_code(self, value: int | None) -> None:
+        self._status_code = value
 
 
 class AIMLAPIPermissionDeniedError(
@@ -304,6 +320,8 @@ def _response_headers(info: ErrorInfo) -> dict[str, str]:
         current = headers.get("retry-after", "").strip()
         if not current.isdigit():
             headers["retry-after"] = str(max(0, math.ceil(info.retry_after)))
+    if info.category is ErrorCategory.OUT_OF_CREDITS:
+        cooldown_retry_after(headers)  # how long the Router keeps this key out
     return headers
 
 
