@@ -154,24 +154,17 @@ class AIMLAPIAuthenticationError(
 class AIMLAPIPaymentRequiredError(
     AIMLAPILiteLLMError, litellm.PaymentRequiredError, core.OutOfCreditsError
 ):
-    """Out of credits (AI/ML API answers 403): never retried on that key; the Router moves
-    to another deployment of the group, else to ``fallbacks``, and cools the key down long.
-
-    ``status_code`` is 402 for callers (``aimlapi_status_code`` keeps the real 403). In a
-    Router group of several deployments, LiteLLM's router code alone reads
-    ``router_status_code`` (401), the one status for which the Router both fails over within
-    the group and cools the key down at once; see ``_router_view`` for why.
-    """
+    """Out of credits (AI/ML API answers 403): never retried on that key; the Router fails
+    over within the group, else to ``fallbacks``, and cools the key down long. ``status_code`` is 402 (``aimlapi_status_code`` keeps the 403); in a multi-deployment
+    group LiteLLM's router code alone reads ``router_status_code`` (see ``_router_view``)."""
 
     litellm_class = litellm.PaymentRequiredError
     router_status_code: int | None = None
 
     @property
     def status_code(self) -> int | None:
-        router = self.router_status_code
-        if router is not None and read_by_router():
-            return router
-        return self._status_code
+        routed = self.router_status_code
+        return routed if routed is not None and read_by_router() else self._status_code
 
     @status_code.setter
     def status_code(self, value: int | None) -> None:

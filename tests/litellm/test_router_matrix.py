@@ -192,15 +192,20 @@ def expect(
             continue
         healthy = [key for key in tier if key not in faulty]
         tier_answered = answered and primary[-1][0] in tier
+        # A key the Router cools down at once (dead key; a 429 in a multi-deployment group) is
+        # not tried again. In async modes LiteLLM records the cooldown in a failure callback, so
+        # under load a retry can pick the key again before it lands (the same for its own 401):
+        # there only num_retries bounds it.
+        once = len(set(hits)) == len(hits)
+        racy = mode.startswith("a") and not once
         if category.kind == "key":  # a dead key: hit once; a healthy one answers this call
-            assert all(hits.count(key) == 1 for key in hits)
-            assert tier_answered if healthy else set(hits) == set(tier)
+            assert len(hits) <= NUM_RETRIES + 1 if mode.startswith("a") else once
+            if not racy:
+                assert tier_answered if healthy else set(hits) == set(tier)
         elif category.kind == "transient":  # retried in the tier (a 429 cools its key at once)
             assert len(hits) <= NUM_RETRIES + 1
-            if category.status == 429 and len(shape.keys) > 1 and not mode.startswith("a"):
-                # cooled at once; async modes record it in a callback, so a second try of
-                # the same key can slip in before it lands (still within num_retries)
-                assert all(hits.count(key) == 1 for key in hits)
+            if category.status == 429 and len(shape.keys) > 1:
+                assert once or mode.startswith("a")
             elif not tier_answered:
                 assert len(hits) == NUM_RETRIES + 1
         else:  # the request itself is at fault: not retried on another key of the tier
