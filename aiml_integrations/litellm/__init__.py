@@ -51,6 +51,7 @@ from aiml_integrations.litellm._registry import (
     register,
     register_models,
 )
+from aiml_integrations.litellm._router_view import set_out_of_credits_cooldown
 
 __all__ = [
     "PROVIDER",
@@ -80,4 +81,5 @@ __all__ = [
     "model_cost_entry",
     "register",
     "register_models",
+    "set_out_of_credits_cooldown",
 ]

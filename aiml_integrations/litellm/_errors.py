@@ -35,6 +35,7 @@ import litellm
 from aiml_integrations import errors as core
 from aiml_integrations._answer_errors import internal_error
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
+from aiml_integrations.litellm._router_view import cooldown_retry_after, read_by_router
 
 __all__ = [
     "PROVIDER",
@@ -153,13 +154,21 @@ class AIMLAPIAuthenticationError(
 class AIMLAPIPaymentRequiredError(
     AIMLAPILiteLLMError, litellm.PaymentRequiredError, core.OutOfCreditsError
 ):
-    """Out of credits (AI/ML API answers 403): no retry, fallback, deployment cooled down.
-
-    ``status_code`` is 402 — the status for which the Router skips retries and cools the
-    deployment down at once; ``aimlapi_status_code`` keeps the real 403.
-    """
+    """Out of credits (AI/ML API answers 403): never retried on that key; the Router fails
+    over within the group, else to ``fallbacks``, and cools the key down long. ``status_code`` is 402 (``aimlapi_status_code`` keeps the 403); in a multi-deployment
+    group LiteLLM's router code alone reads ``router_status_code`` (see ``_router_view``)."""
 
     litellm_class = litellm.PaymentRequiredError
+    router_status_code: int | None = None
+
+    @property
+    def status_code(self) -> int | None:
+        routed = self.router_status_code
+        return routed if routed is not None and read_by_router() else self._status_code
+
+    @status_code.setter
+    def status_code(self, value: int | None) -> None:
+        self._status_code = value
 
 
 class AIMLAPIPermissionDeniedError(
@@ -318,6 +327,8 @@ def _response_headers(info: ErrorInfo) -> dict[str, str]:
         current = headers.get("retry-after", "").strip()
         if not current.isdigit():
             headers["retry-after"] = str(max(0, math.ceil(info.retry_after)))
+    if info.category is ErrorCategory.OUT_OF_CREDITS:
+        cooldown_retry_after(headers)  # how long the Router keeps this key out
     return headers
 
 

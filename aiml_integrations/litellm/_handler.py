@@ -56,6 +56,7 @@ from aiml_integrations.litellm._response import (
     embedding_response,
     image_response,
 )
+from aiml_integrations.litellm._router_view import note_router_group
 from aiml_integrations.preflight import preflight
 from aiml_integrations.transport import AIMLAPIClient
 
@@ -86,9 +87,12 @@ class _Guard:
     message of an unexpected exception.
     """
 
-    def __init__(self, model: str, url: str) -> None:
+    def __init__(
+        self, model: str, url: str, litellm_params: Mapping[str, Any] | None = None
+    ) -> None:
         self.model = model
         self.url = url
+        self.litellm_params = litellm_params
         self.client: AIMLAPIClient | None = None
 
     def __enter__(self) -> _Guard:
@@ -104,8 +108,15 @@ class _Guard:
             return  # success, or GeneratorExit / KeyboardInterrupt / CancelledError
         secrets = self.client.config.secrets() if self.client is not None else ()
         converted = _convert(exc, model=self.model, url=self.url, secrets=secrets)
+        note_router_group(converted, self.litellm_params)
         if converted is not exc:
             raise converted from exc
+
+
+def _logged_params(logging_obj: Any) -> Mapping[str, Any] | None:
+    """The call's ``litellm_params`` where LiteLLM passes only its logging object (images)."""
+    params = getattr(logging_obj, "litellm_params", None)
+    return params if isinstance(params, Mapping) else None
 
 
 def _drop_params(litellm_params: Mapping[str, Any] | None, optional: Mapping[str, Any]) -> bool:
@@ -194,7 +205,7 @@ class AIMLAPIProvider(CustomLLM):
         client: Any = None,
     ) -> ModelResponse:
         url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = self._chat_body(
                 model, messages, optional_params, litellm_params, url, stream=False
@@ -225,7 +236,7 @@ class AIMLAPIProvider(CustomLLM):
     ) -> ModelResponse:
         url = url_for(api_base, CHAT_PATH)
         seconds = timeout_seconds(timeout)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = self._chat_body(
                 model, messages, optional_params, litellm_params, url, stream=False
@@ -259,7 +270,7 @@ class AIMLAPIProvider(CustomLLM):
         client: Any = None,
     ) -> Iterator[Any]:
         url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = self._chat_body(
                 model, messages, optional_params, litellm_params, url, stream=True
@@ -296,7 +307,7 @@ class AIMLAPIProvider(CustomLLM):
         client: Any = None,
     ) -> AsyncIterator[Any]:
         url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = self._chat_body(
                 model, messages, optional_params, litellm_params, url, stream=True
@@ -330,7 +341,7 @@ class AIMLAPIProvider(CustomLLM):
         litellm_params: dict[str, Any] | None = None,
     ) -> EmbeddingResponse:
         url = url_for(api_base, EMBEDDINGS_PATH)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = embedding_payload(model, input, optional_params)
             api = api_client.post(EMBEDDINGS_PATH, body, timeout=timeout_seconds(timeout))
@@ -351,7 +362,7 @@ class AIMLAPIProvider(CustomLLM):
     ) -> EmbeddingResponse:
         url = url_for(api_base, EMBEDDINGS_PATH)
         seconds = timeout_seconds(timeout)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, litellm_params) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = embedding_payload(model, input, optional_params)
             try:
@@ -377,7 +388,7 @@ class AIMLAPIProvider(CustomLLM):
         client: Any = None,
     ) -> ImageResponse:
         url = url_for(api_base, IMAGES_PATH)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, _logged_params(logging_obj)) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = image_payload(model, prompt, optional_params)
             api = api_client.post(IMAGES_PATH, body, timeout=timeout_seconds(timeout))
@@ -397,7 +408,7 @@ class AIMLAPIProvider(CustomLLM):
     ) -> ImageResponse:
         url = url_for(api_base, IMAGES_PATH)
         seconds = timeout_seconds(timeout)
-        with _Guard(model, url) as guard:
+        with _Guard(model, url, _logged_params(logging_obj)) as guard:
             api_client = guard.client = get_client(api_key, api_base)
             body = image_payload(model, prompt, optional_params)
             try:
