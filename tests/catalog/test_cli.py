@@ -31,7 +31,7 @@ def test_list_json_and_filters(cache_dir: Path) -> None:
     chat_tools = _run("list", "--kind", "chat", "--capability", "tools", "--json", cache=cache_dir)
     chosen = json.loads(chat_tools.stdout)
     assert chosen and all(m["kind"] == "chat" and m["capabilities"]["tools"] for m in chosen)
-    assert "mistralai/Mistral-7B-Instruct-v0.2" not in {m["id"] for m in chosen}
+    assert "google/gemma-3-4b-it" not in {m["id"] for m in chosen}
     table = _run("--search", "claude", cache=cache_dir)  # "list" is the default action
     assert table.returncode == 0 and "anthropic/claude-haiku-4.5" in table.stdout
 
