@@ -310,7 +310,9 @@ def parse_spec(document: Mapping[str, Any], file: str) -> list[Spec]:
                     structured_output="json_schema" in json.dumps(response_format)
                     if response_format is not None
                     else False,
-                    dimensions=_positive(dims.get("default")) if isinstance(dims, Mapping) else None,
+                    dimensions=_positive(dims.get("default"))
+                    if isinstance(dims, Mapping)
+                    else None,
                 )
             )
     return found

@@ -33,7 +33,6 @@ CACHE_FILE = "models.json"
 _APP = "aiml-integrations"
 
 
-
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$AIMLAPI_CACHE_DIR``, else the platform's user cache directory + ``aiml-integrations``.
 

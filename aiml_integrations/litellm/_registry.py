@@ -174,9 +174,28 @@ def register_models(catalog: Catalog | None = None) -> None:
         if keys is not None and _still_registered(keys):
             return
         entries = model_cost_entries(chosen)
-        with _quiet_litellm_logger():
-            litellm.register_model(entries)
+        _write_entries(entries)
         _registered[chosen] = tuple(entries)
+
+
+def _write_entries(entries: Mapping[str, dict[str, Any]]) -> None:
+    """Put the entries into ``litellm.model_cost`` as they are, in one pass.
+
+    Why not ``litellm.register_model``: it rebuilds LiteLLM's case-insensitive index once per
+    key (seconds for the full catalog) and merges in the built-in entry of a same-named model
+    (``aimlapi/gpt-4o`` would inherit OpenAI's own fields). Our entries state only what the
+    catalog knows, so they are written verbatim and the index is invalidated once.
+    """
+    current = litellm.model_cost
+    for key, entry in entries.items():
+        current[key] = dict(entry)
+    invalidate = getattr(litellm.utils, "_invalidate_model_cost_lowercase_map", None)
+    if callable(invalidate):
+        invalidate()
+    add_known = getattr(litellm, "add_known_models", None)
+    if callable(add_known):
+        with _quiet_litellm_logger():
+            add_known(entries)
 
 
 def _still_registered(keys: tuple[str, ...]) -> bool:

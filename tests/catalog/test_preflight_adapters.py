@@ -275,3 +275,33 @@ def test_langchain_profile_follows_a_synced_catalog(mock: MockAIMLAPI) -> None:
     sync_fresh_catalog(mock)
     profile = lc_model(mock, model="gpt-4o-mini").profile
     assert profile is not None and profile.get("tool_calling") is True
+
+
+# -- deprecated ids: both adapters say "deprecated", nothing is sent ---------------------------
+
+
+def test_langchain_says_deprecated_not_unknown(mock: MockAIMLAPI) -> None:
+    with pytest.raises(AIMLAPIUnknownModelError, match="deprecated") as caught:
+        lc_model(mock, model="o1-mini").invoke("hi")
+    assert isinstance(caught.value, ModelNotFoundError)
+    assert "not in the AI/ML API model list" not in str(caught.value)
+    assert chat_requests(mock) == []
+
+
+def test_litellm_says_deprecated_in_a_router_too(mock: MockAIMLAPI) -> None:
+    router = litellm.Router(
+        model_list=[
+            {
+                "model_name": "old",
+                "litellm_params": {
+                    "model": "aimlapi/gpt-4-turbo",
+                    "api_key": mock.api_key,
+                    "api_base": mock.base_url,
+                },
+            }
+        ],
+        num_retries=0,
+    )
+    with pytest.raises(LiteLLMUnknownModelError, match="deprecated"):
+        router.completion(model="old", messages=[{"role": "user", "content": "hi"}])
+    assert chat_requests(mock) == []
