@@ -35,11 +35,12 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 KINDS = (
     "chat",

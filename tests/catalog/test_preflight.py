@@ -135,7 +135,11 @@ def test_unsupported_params_drop_or_raise(
 
 def test_supported_or_harmless_values_pass() -> None:
     catalog = default_catalog()
-    json_object = {"model": "google/gemma-3n-e4b-it", "messages": [], "response_format": {"type": "json_object"}}
+    json_object = {
+        "model": "google/gemma-3n-e4b-it",
+        "messages": [],
+        "response_format": {"type": "json_object"},
+    }
     assert preflight(json_object, catalog=catalog) == json_object
     off = {"model": "o3-mini", "messages": [], "parallel_tool_calls": False}
     assert preflight(off, catalog=catalog) == off

@@ -10,7 +10,6 @@ from aiml_integrations.catalog import Catalog, ModelInfo, current_catalog, defau
 from aiml_integrations.config import AIMLAPIConfig
 from aiml_integrations.testing import MockAIMLAPI
 
-
 _LISTED = ("tools", "vision", "structured_output", "streaming", "parallel_tool_calls")
 
 

@@ -14,7 +14,6 @@ from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
 from aiml_integrations.litellm import AIMLAPIUnknownModelError, register
 from aiml_integrations.testing import MockAIMLAPI
 
-
 PRICED = "o3-mini"  # AI/ML API's models.dev data gives its token rates
 UNPRICED = "openai/gpt-4o"  # no published price: unknown
 MESSAGES = [{"role": "user", "content": "hi"}]
