@@ -12,19 +12,18 @@ import json
 import sys
 from typing import Any
 
-from aiml_integrations.catalog import Catalog, ModelInfo, cache_path, current_catalog
+from aiml_integrations.catalog import (
+    CAPABILITY_NAMES,
+    KINDS,
+    Catalog,
+    ModelInfo,
+    cache_path,
+    current_catalog,
+)
 
 __all__ = ["configure", "run"]
 
-_CAPABILITIES = (
-    "tools",
-    "vision",
-    "structured_output",
-    "reasoning",
-    "streaming",
-    "system_role",
-    "parallel_tool_calls",
-)
+_CAPABILITIES = CAPABILITY_NAMES
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +43,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _configure_list(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kind", default=None, help="chat, embedding, image, video, ...")
+    parser.add_argument("--kind", default=None, choices=KINDS, help="only models of this kind")
+    parser.add_argument(
+        "--deprecated", action="store_true", help="include ids AI/ML API no longer serves"
+    )
     parser.add_argument(
         "--capability",
         action="append",
@@ -67,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _matches(model: ModelInfo, args: argparse.Namespace) -> bool:
     if args.kind and model.kind != args.kind:
+        return False
+    if model.deprecated and not args.deprecated:
         return False
     if any(model.supports(c) is not True for c in args.capability):
         return False
@@ -95,7 +99,8 @@ def _list(catalog: Catalog, args: argparse.Namespace) -> int:
     rows = [("ID", "KIND", "CONTEXT", "MAX OUT", "CAPABILITIES", "$/1M IN/OUT")]
     for m in chosen:
         caps = ",".join(c for c in _CAPABILITIES if m.supports(c)) or "-"
-        rows.append((m.id, m.kind, _fmt(m.context_length), _fmt(m.max_output), caps, _price(m)))
+        kind = f"{m.kind} (deprecated)" if m.deprecated else m.kind
+        rows.append((m.id, kind, _fmt(m.context_length), _fmt(m.max_output), caps, _price(m)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])

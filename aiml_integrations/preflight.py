@@ -5,8 +5,12 @@ so a wrong model id, a system message to ``o1-mini``, or ``tools`` to a model wi
 calling cost a round trip and come back as a 400 that neither LiteLLM nor LangChain can read.
 The catalog knows these limits, so both adapters call :func:`preflight` on their hot path:
 
+0. an id the documentation lists as deprecated (no longer served):
+   :class:`~aiml_integrations.errors.UnknownModelError` saying so, with the replacement when
+   the docs name one — whether or not the catalog is fresh, since it is a documented fact;
 1. models whose ``system_role`` capability is ``False``: system/developer messages are folded
-   into the first user message (:func:`fold_system_messages`; logged at DEBUG);
+   into the first user message (:func:`fold_system_messages`; logged at DEBUG); models whose
+   spec accepts ``system`` but not ``developer`` get developer messages sent as system;
 2. an unknown model id, *only* when the catalog is fresh (a recent ``aimlapi models sync``):
    :class:`~aiml_integrations.errors.UnknownModelError` with close matches. The bundled
    snapshot is never fresh, so without a sync unknown ids are sent as they are;
@@ -83,10 +87,11 @@ class _Plan:
 
     fold_system: bool
     governed: tuple[tuple[str, str, _Needs], ...]  # (param, capability, needs)
+    developer_as_system: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.fold_system and not self.governed
+        return not self.fold_system and not self.governed and not self.developer_as_system
 
 
 _NOTHING = _Plan(False, ())
@@ -103,7 +108,11 @@ def _plan_for(model: ModelInfo) -> _Plan:
                 seen.add(param)
                 governed.append((param, capability, needs))
     fold = model.supports("system_role") is False
-    return _Plan(fold, tuple(governed)) if fold or governed else _NOTHING
+    roles = model.roles
+    rename = not fold and roles is not None and "system" in roles and "developer" not in roles
+    if fold or governed or rename:
+        return _Plan(fold, tuple(governed), rename)
+    return _NOTHING
 
 
 def _cached_plan(catalog: Catalog, name: str, model: ModelInfo) -> _Plan:
@@ -201,6 +210,24 @@ def _unknown_model(name: str, catalog: Catalog) -> UnknownModelError:
     )
 
 
+def _deprecated(name: str, model: ModelInfo) -> UnknownModelError:
+    instead = f"; use {model.replacement!r} instead" if model.replacement else ""
+    message = (
+        f"model {name!r} is deprecated: AI/ML API no longer serves it{instead}. Caught locally "
+        "by preflight: nothing was sent. Run `aimlapi models sync` if you believe it is "
+        "served again, or turn preflight off."
+    )
+    details = (f"replacement: {model.replacement}",) if model.replacement else ()
+    return UnknownModelError(_local_info(ErrorCategory.UNKNOWN_MODEL, message, details))
+
+
+def _developer_as_system(messages: list[Any]) -> list[Any]:
+    return [
+        {**m, "role": "system"} if isinstance(m, Mapping) and m.get("role") == "developer" else m
+        for m in messages
+    ]
+
+
 def _rejected(name: str, found: Mapping[str, str]) -> InvalidRequestError:
     listed = ", ".join(found)
     details = tuple(f"{p}: {name} does not support {c}" for p, c in found.items())
@@ -257,6 +284,8 @@ def preflight(
         if catalog.is_fresh(max_age):
             raise _unknown_model(name, catalog)
         return out
+    if model.deprecated:
+        raise _deprecated(name, model)
     plan = _cached_plan(catalog, name, model)
     if plan.empty:
         return out
@@ -279,4 +308,6 @@ def preflight(
             "the first user message",
             name,
         )
+    elif plan.developer_as_system and isinstance(messages, list):
+        out["messages"] = _developer_as_system(messages)
     return out

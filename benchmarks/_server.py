@@ -24,7 +24,7 @@ _COMPLETION = {
     "id": "chatcmpl-bench",
     "object": "chat.completion",
     "created": 1700000000,
-    "model": "openai/gpt-4o-mini",
+    "model": "gpt-4o-mini",
     "choices": [
         {
             "index": 0,
@@ -64,7 +64,7 @@ def _stream_reply(chunks: int) -> bytes:
         "id": "chatcmpl-bench",
         "object": "chat.completion.chunk",
         "created": 1700000000,
-        "model": "openai/gpt-4o-mini",
+        "model": "gpt-4o-mini",
     }
     parts = [head]
     for i in range(chunks):

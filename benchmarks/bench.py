@@ -14,7 +14,8 @@ server costs a few tens of µs and the numbers are dominated by the client. What
 2. streaming, 500 chunks: time to first token and total;
 3. 200-way async concurrency: calls per second;
 4. import time in a fresh interpreter (median of several);
-5. RSS growth over 10,000 calls (fresh process per subject).
+5. RSS growth over 10,000 calls (fresh process per subject);
+6. the catalog: load, ``register()`` with every model (target < 50 ms), import + first call.
 
 Each measure is a module of ``benchmarks/bench_cases/``; this file only runs them in order.
 Peers that are not installed (``langchain-openai``, ``litellm``) are reported as "skipped".

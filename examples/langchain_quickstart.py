@@ -19,7 +19,7 @@ def get_weather(city: str) -> str:
 
 
 with backend() as be:
-    model = ChatAIMLAPI(model="openai/gpt-4o-mini", base_url=be.base_url, api_key=be.api_key)
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=be.base_url, api_key=be.api_key)
     msg = model.invoke("Say hello in five words.")
     print("answer:", msg.content)
     print("usage:", msg.usage_metadata, "| billed USD:", msg.response_metadata.get("usd_spent"))

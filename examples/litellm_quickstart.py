@@ -20,7 +20,7 @@ register()
 with backend() as be:
     messages = [{"role": "user", "content": "Say hello in five words."}]
     response = litellm.completion(
-        model="aimlapi/openai/gpt-4o-mini",
+        model="aimlapi/gpt-4o-mini",
         messages=messages,
         api_base=be.base_url,
         api_key=be.api_key,
@@ -29,7 +29,7 @@ with backend() as be:
     print("billed USD:", response._hidden_params.get("response_cost"))
 
     stream = litellm.completion(
-        model="aimlapi/openai/gpt-4o-mini",
+        model="aimlapi/gpt-4o-mini",
         messages=messages,
         stream=True,
         api_base=be.base_url,

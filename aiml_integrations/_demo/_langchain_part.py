@@ -54,7 +54,7 @@ def _steps(target: Target) -> list[Step]:
             ),
         ]
     a = target.key_a
-    gpt4o, mini, long = DEFAULT_MODEL, "openai/gpt-4o-mini", "openai/gpt-4.1"
+    gpt4o, mini, long = DEFAULT_MODEL, "gpt-4o-mini", "openai/gpt-4.1-2025-04-14"
     return [
         Step("normal call", "-", Expect((Attempt("A", gpt4o, 200),), (), "gpt-4o/key-A")),
         Step(
@@ -154,11 +154,11 @@ def _build(target: Target, step: Step) -> Any:
     if target.live and step.title == "unknown model":
         return prompt | model("openai/gpt-4o-typo", target.key_a)
     if target.live and step.title == "context overflow":
-        return prompt | model("openai/gpt-4o-mini", target.key_a)
+        return prompt | model("gpt-4o-mini", target.key_a)
     keys = (target.key_a, target.key_b)
     primary = model(DEFAULT_MODEL, keys[0]).with_retry(**retry)
     spare = model(DEFAULT_MODEL, keys[1]).with_retry(**retry)
-    cheaper = model("openai/gpt-4o-mini", keys[1])
+    cheaper = model("gpt-4o-mini", keys[1])
     resilient = primary.with_fallbacks(
         [spare, cheaper],
         # Not ContextOverflowError: another 128k model cannot help; the outer fallback can.
@@ -170,7 +170,7 @@ def _build(target: Target, step: Step) -> Any:
             *_credit_and_key_errors(),
         ),
     )
-    long = model("openai/gpt-4.1", keys[1])
+    long = model("openai/gpt-4.1-2025-04-14", keys[1])
     return prompt | resilient.with_fallbacks([long], exceptions_to_handle=(ContextOverflowError,))
 
 

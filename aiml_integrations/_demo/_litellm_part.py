@@ -45,7 +45,7 @@ def _inject(preset: Any, **where: Any) -> Any:
 
 def mock_steps(target: Target) -> list[Step]:
     a = target.key_a  # key B needs no faults: it is the healthy spare
-    gpt4o, mini, long = DEFAULT_MODEL, "openai/gpt-4o-mini", "openai/gpt-4.1"
+    gpt4o, mini, long = DEFAULT_MODEL, "gpt-4o-mini", "openai/gpt-4.1-2025-04-14"
     return [
         Step(
             "normal call",
@@ -138,11 +138,11 @@ def _model_list(target: Target) -> list[dict[str, Any]]:
     return [
         deployment("chat", DEFAULT_MODEL, a, "chat/key-A", order=1),
         deployment("chat", DEFAULT_MODEL, b, "chat/key-B", order=2),
-        deployment("chat-fallback", "openai/gpt-4o-mini", b, "chat-fallback/key-B"),
-        deployment("chat-long", "openai/gpt-4.1", b, "chat-long/key-B"),
+        deployment("chat-fallback", "gpt-4o-mini", b, "chat-fallback/key-B"),
+        deployment("chat-long", "openai/gpt-4.1-2025-04-14", b, "chat-long/key-B"),
         # Live only: groups without fallbacks, to show real errors reaching the caller.
         deployment("typo", "openai/gpt-4o-typo", a, "typo/key-A"),
-        deployment("short", "openai/gpt-4o-mini", a, "short/key-A"),
+        deployment("short", "gpt-4o-mini", a, "short/key-A"),
     ]
 
 

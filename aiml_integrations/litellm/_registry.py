@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -42,7 +43,9 @@ _CAPABILITIES: Mapping[str, tuple[str, ...]] = {
     "streaming": ("supports_native_streaming",),
 }
 _lock = threading.Lock()
-_registered_catalogs: set[int] = set()
+# Catalog -> the model-map keys registered for it. Weak keys: a catalog that is garbage
+# collected drops out, so a new catalog that happens to reuse its ``id()`` is registered too.
+_registered: weakref.WeakKeyDictionary[Catalog, tuple[str, ...]] = weakref.WeakKeyDictionary()
 
 
 def _prices(info: ModelInfo) -> dict[str, float]:
@@ -60,9 +63,15 @@ def _prices(info: ModelInfo) -> dict[str, float]:
 
 
 def model_cost_entry(info: ModelInfo) -> dict[str, Any] | None:
-    """LiteLLM's model-map entry for one catalog model (``None`` for kinds we do not serve)."""
+    """LiteLLM's model-map entry for one catalog model (``None`` for kinds we do not serve).
+
+    Deprecated ids get no entry: LiteLLM must not route to them, and a call that names one
+    anyway is stopped by preflight with a "deprecated" error. A model without a known price
+    gets no cost fields at all (never 0), so cost-based routing and budgets treat it as
+    unpriced rather than free.
+    """
     mode = _MODES.get(info.kind)
-    if mode is None:
+    if mode is None or info.deprecated:
         return None
     entry: dict[str, Any] = {"litellm_provider": PROVIDER, "mode": mode}
     if info.context_length is not None:
@@ -151,15 +160,44 @@ def register(*, catalog: Catalog | None = None, models: bool = True) -> AIMLAPIP
 
 
 def register_models(catalog: Catalog | None = None) -> None:
-    """Register the catalog's model info with LiteLLM only (once per catalog object).
+    """Register the catalog's model info with LiteLLM only.
 
-    Separate from :func:`register` for the Proxy, which sets ``custom_provider_map`` itself
-    from its config; see :mod:`aiml_integrations.litellm.proxy`.
+    Idempotent and cheap: a catalog is registered again only when some of its entries are
+    no longer in ``litellm.model_cost`` (something replaced the map) — so calling it per
+    request costs one presence check. Separate from :func:`register` for the Proxy, which
+    sets ``custom_provider_map`` itself from its config; see :mod:`aiml_integrations.litellm.proxy`.
     """
     with _lock:
         _make_slug_known()
         chosen = catalog if catalog is not None else default_catalog()
-        if id(chosen) not in _registered_catalogs:
-            with _quiet_litellm_logger():
-                litellm.register_model(model_cost_entries(chosen))
-            _registered_catalogs.add(id(chosen))
+        keys = _registered.get(chosen)
+        if keys is not None and _still_registered(keys):
+            return
+        entries = model_cost_entries(chosen)
+        _write_entries(entries)
+        _registered[chosen] = tuple(entries)
+
+
+def _write_entries(entries: Mapping[str, dict[str, Any]]) -> None:
+    """Put the entries into ``litellm.model_cost`` as they are, in one pass.
+
+    Why not ``litellm.register_model``: it rebuilds LiteLLM's case-insensitive index once per
+    key (seconds for the full catalog) and merges in the built-in entry of a same-named model
+    (``aimlapi/gpt-4o`` would inherit OpenAI's own fields). Our entries state only what the
+    catalog knows, so they are written verbatim and the index is invalidated once.
+    """
+    current = litellm.model_cost
+    for key, entry in entries.items():
+        current[key] = dict(entry)
+    invalidate = getattr(litellm.utils, "_invalidate_model_cost_lowercase_map", None)
+    if callable(invalidate):
+        invalidate()
+    add_known = getattr(litellm, "add_known_models", None)
+    if callable(add_known):
+        with _quiet_litellm_logger():
+            add_known(entries)
+
+
+def _still_registered(keys: tuple[str, ...]) -> bool:
+    current = litellm.model_cost
+    return all(key in current for key in keys)

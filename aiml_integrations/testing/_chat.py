@@ -105,21 +105,29 @@ def _check_messages(body: Mapping[str, Any], issues: Issues) -> None:
 
 
 def _check_roles(model: ModelInfo, messages: list[Any]) -> None:
-    """Models without a system role reject it: Zod-tree style, or OpenAI's wording for o1."""
-    if model.supports("system_role") is not False:
+    """Roles the model's schema does not accept fail: Zod-tree style, or OpenAI's wording.
+
+    A model without a system role rejects system and developer messages; one whose spec
+    lists its roles rejects a system-ish role it does not list (``developer`` for many).
+    """
+    if model.supports("system_role") is False:
+        refused: tuple[str, ...] = ("system", "developer")
+    elif model.roles is not None and model.kind == "chat":
+        refused = tuple(r for r in ("system", "developer") if r not in model.roles)
+    else:
         return
-    offending = [
-        (i, m["role"]) for i, m in enumerate(messages) if m.get("role") in ("system", "developer")
-    ]
+    offending = [(i, m["role"]) for i, m in enumerate(messages) if m.get("role") in refused]
     if not offending:
         return
-    if model.id.startswith("openai/"):
+    accepted = model.roles or _RESTRICTED_ROLES
+    allowed = [r for r in _ROLES if r in accepted and r not in refused]
+    if model.id.startswith("openai/") or model.developer in ("OpenAI", "Open AI"):
         i, role = offending[0]
         raise ApiError(
             400,
             f"Unsupported value: 'messages[{i}].role' does not support '{role}' with this model.",
         )
-    issues = [zod_enum(["messages", i, "role"], _RESTRICTED_ROLES, role) for i, role in offending]
+    issues = [zod_enum(["messages", i, "role"], allowed, role) for i, role in offending]
     raise ApiError(400, INVALID_INPUT, meta=zod_format_tree(issues))
 
 

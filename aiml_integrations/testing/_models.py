@@ -3,7 +3,7 @@
 Why both shapes: clients (and our own catalog refresher) must cope with the 2026-08 format
 (``aliases``, ``type``, ``info.contextLength``/``outputMax``, opt-in ``include=`` sections) and
 the older one (``features``, ``endpoints``, ``info.maxTokens``, ``type: "chat-completion"``) that
-peers still parse (surface §3.12).
+peers still parse.
 """
 
 from __future__ import annotations
@@ -43,7 +43,15 @@ def _modalities(model: ModelInfo) -> dict[str, list[str]]:
     inputs = ["text"]
     if model.supports("vision"):
         inputs.append("image")
-    output = {"chat": ["text"], "embedding": ["embedding"], "image": ["image"], "video": ["video"]}
+    output = {
+        "chat": ["text"],
+        "embedding": ["embedding"],
+        "image": ["image"],
+        "video": ["video"],
+        "text-to-speech": ["audio"],
+        "music": ["audio"],
+        "3d": ["3d"],
+    }
     return {"input": inputs, "output": output.get(model.kind, ["text"])}
 
 
@@ -109,6 +117,8 @@ def _selected(call: Call, env: RouteEnv) -> list[ModelInfo]:
     ids, types, caps = _values(call, "id"), _values(call, "type"), _values(call, "capabilities")
     chosen = []
     for model in env.catalog:
+        if model.deprecated:
+            continue
         if ids and not ids & {n.lower() for n in model.names}:
             continue
         if types and (model.type or "").lower() not in types:
@@ -151,7 +161,7 @@ def handle_model(call: Call, env: RouteEnv) -> Reply:
     """``/model/{id}``: one model with every section, found by id or alias."""
     name = call.path.removeprefix("/model/")
     model = env.catalog.get(name)
-    if model is None:
+    if model is None or model.deprecated:
         raise ApiError(404, f"Model '{name}' not found")
     item = model_item(model, set(_SECTIONS), legacy=False)
     return Reply.json(200, {"object": "model", "data": item})

@@ -47,7 +47,7 @@ def check_model(
     """Resolve ``body["model"]`` among models of ``kind``, adding a Zod issue if it fails.
 
     Ids and aliases are accepted; a known model of another kind fails like an unknown one
-    (each route's schema only enumerates its own models).
+    (each route's schema only enumerates its own models); a deprecated id is a 404.
     """
     if "model" not in body:
         issues.append(zod_required(["model"]))
@@ -57,6 +57,9 @@ def check_model(
         issues.append(zod_invalid_type(["model"], "string", value))
         return None
     info = catalog.get(value)
+    if info is not None and info.deprecated:
+        # What AI/ML API answers for an id it no longer serves.
+        raise ApiError(404, "Model is deprecated")
     if info is None or info.kind != kind:
         options = [m.id for m in catalog.of_kind(kind)][:_ENUM_OPTIONS_SHOWN]
         issues.append(zod_enum(["model"], options, value))

@@ -15,7 +15,7 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODEL = "openai/gpt-4o-mini"
+MODEL = "gpt-4o-mini"
 KEY = "sk-bench-0000"
 MESSAGES = [{"role": "user", "content": "Hello"}]
 

@@ -104,12 +104,12 @@ def _listing(mock: MockAIMLAPI, **params: str) -> object:
 def test_parse_current_shape_from_the_mock(mock: MockAIMLAPI) -> None:
     parsed = catalog_from_models_response(_listing(mock, include="pricing,capabilities"))
     bundled = default_catalog()
-    assert len(parsed) == len(bundled)
+    assert len(parsed) == sum(1 for m in bundled if not m.deprecated)  # only served models
     gpt = parsed.get("gpt-4o")
     assert gpt is not None and gpt.id == "openai/gpt-4o"
-    assert (gpt.kind, gpt.context_length, gpt.max_output) == ("chat", 128000, 16384)
+    assert (gpt.kind, gpt.context_length, gpt.max_output) == ("chat", 128000, None)
     assert gpt.supports("tools") is True
-    mistral = parsed.get("mistralai/Mistral-7B-Instruct-v0.2")
+    mistral = parsed.get("google/gemma-3-4b-it")
     assert mistral is not None and mistral.supports("tools") is False
     assert mistral.supports("system_role") is None  # not in the documented vocabulary
     assert parsed.get("o3-mini").pricing == bundled.get("o3-mini").pricing  # type: ignore[union-attr]
@@ -121,9 +121,10 @@ def test_parse_legacy_shape_from_the_mock(mock: MockAIMLAPI) -> None:
     payload = _listing(mock, legacy="1")
     assert isinstance(payload, dict) and "features" in payload["data"][0]
     parsed = catalog_from_models_response(payload)
-    o1 = parsed.get("openai/o1-mini")
-    assert o1 is not None and o1.kind == "chat" and o1.max_output == 65536
-    assert o1.supports("system_role") is False and o1.supports("reasoning") is True
+    gemma = parsed.get("google/gemma-3n-e4b-it")
+    assert gemma is not None and gemma.kind == "chat" and gemma.context_length == 8192
+    assert gemma.supports("system_role") is False
+    assert parsed.get("o3-mini").supports("reasoning") is True  # type: ignore[union-attr]
     assert parsed.get("openai/gpt-4o").supports("system_role") is True  # type: ignore[union-attr]
     # a top-level array (the 2025 doc's shape) works too
     assert len(catalog_from_models_response(payload["data"])) == len(parsed)
@@ -171,9 +172,9 @@ def test_current_catalog_overlays_a_fresh_cache(cache_dir: Path) -> None:
     assert merged.is_fresh() and merged.fetched_at == now
     gpt = merged.get("gpt-4o")
     assert gpt is not None and gpt.context_length == 999  # the cache wins ...
-    assert gpt.max_output == 16384 and gpt.supports("tools") is True  # ... where it knows
+    assert gpt.developer == "OpenAI" and gpt.supports("tools") is True  # ... where it knows
     assert merged.get("new-model") is not None
-    assert merged.get("mistralai/Mistral-7B-Instruct-v0.2") is not None  # bundled stays
+    assert merged.get("google/gemma-3-4b-it") is not None  # bundled stays
     assert current_catalog() is merged  # cached until the file changes
 
 

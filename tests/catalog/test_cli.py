@@ -31,7 +31,7 @@ def test_list_json_and_filters(cache_dir: Path) -> None:
     chat_tools = _run("list", "--kind", "chat", "--capability", "tools", "--json", cache=cache_dir)
     chosen = json.loads(chat_tools.stdout)
     assert chosen and all(m["kind"] == "chat" and m["capabilities"]["tools"] for m in chosen)
-    assert "mistralai/Mistral-7B-Instruct-v0.2" not in {m["id"] for m in chosen}
+    assert "google/gemma-3-4b-it" not in {m["id"] for m in chosen}
     table = _run("--search", "claude", cache=cache_dir)  # "list" is the default action
     assert table.returncode == 0 and "anthropic/claude-haiku-4.5" in table.stdout
 
@@ -65,3 +65,16 @@ def test_sync_failure_is_reported(cache_dir: Path) -> None:
         url = mock.base_url
     failed = _run("sync", "--base-url", url, cache=cache_dir)  # the server is gone
     assert failed.returncode == 1 and "failed" in failed.stderr
+
+
+def test_list_by_kind_hides_deprecated_unless_asked(cache_dir: Path) -> None:
+    tts = json.loads(_run("list", "--kind", "text-to-speech", "--json", cache=cache_dir).stdout)
+    assert tts and {m["kind"] for m in tts} == {"text-to-speech"}
+    served = {m["id"] for m in json.loads(_run("list", "--json", cache=cache_dir).stdout)}
+    assert "o1-mini" not in served
+    both = json.loads(_run("list", "--deprecated", "--json", cache=cache_dir).stdout)
+    assert any(m["id"] == "o1-mini" and m["deprecated"] for m in both)
+    bad = _run("list", "--kind", "audio", cache=cache_dir)
+    assert bad.returncode != 0 and "invalid choice" in bad.stderr  # kinds are a closed set
+    shown = json.loads(_run("show", "o1-mini", "--json", cache=cache_dir).stdout)
+    assert shown["deprecated"] is True and shown["replacement"] is None

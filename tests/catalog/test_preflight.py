@@ -16,7 +16,7 @@ from aiml_integrations.preflight import fold_system_messages, preflight
 from aiml_integrations.testing import MockAIMLAPI
 from aiml_integrations.transport import AIMLAPIClient
 
-MISTRAL = "mistralai/Mistral-7B-Instruct-v0.2"
+MISTRAL = "google/gemma-3-4b-it"
 
 
 def _chat(model: str, **extra: Any) -> dict[str, Any]:
@@ -88,10 +88,10 @@ def test_unknown_model_fails_fast_on_a_fresh_catalog(
     sync_catalog(config)
     before = len(mock.requests)
     with pytest.raises(UnknownModelError) as caught:
-        preflight(_chat("openai/gpt-4o-mni"), catalog=current_catalog())
+        preflight(_chat("gpt-4o-mni"), catalog=current_catalog())
     err = caught.value
     assert err.status_code is None
-    assert "did you mean openai/gpt-4o-mini" in str(err)
+    assert "did you mean gpt-4o-mini" in str(err)
     assert "nothing was sent" in str(err)
     assert len(mock.requests) == before  # zero requests went out
 
@@ -112,7 +112,7 @@ def test_unknown_model_passes_when_the_catalog_is_not_fresh() -> None:
             {"tools", "tool_choice"},
         ),
         (
-            "o1-mini",
+            "google/gemma-3n-e4b-it",
             {"response_format": {"type": "json_schema", "json_schema": {}}},
             {"response_format"},
         ),
@@ -135,7 +135,11 @@ def test_unsupported_params_drop_or_raise(
 
 def test_supported_or_harmless_values_pass() -> None:
     catalog = default_catalog()
-    json_object = {"model": "o1-mini", "messages": [], "response_format": {"type": "json_object"}}
+    json_object = {
+        "model": "google/gemma-3n-e4b-it",
+        "messages": [],
+        "response_format": {"type": "json_object"},
+    }
     assert preflight(json_object, catalog=catalog) == json_object
     off = {"model": "o3-mini", "messages": [], "parallel_tool_calls": False}
     assert preflight(off, catalog=catalog) == off

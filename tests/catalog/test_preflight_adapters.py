@@ -1,6 +1,6 @@
 """Preflight through both adapters against the mock: what is sent, what fails before sending.
 
-``mistralai/Mistral-7B-Instruct-v0.2`` is the catalog's model with no system role and no
+``google/gemma-3-4b-it`` is the catalog's model with no system role and no
 tools/structured output/reasoning; the mock enforces its role rule (a system message is a 400),
 so a success proves the folded payload went out. A "fresh" catalog comes from a real
 ``sync_catalog`` against the mock into the test's ``$AIMLAPI_CACHE_DIR``.
@@ -41,7 +41,7 @@ from aiml_integrations.testing import MockAIMLAPI
 litellm.suppress_debug_info = True
 register()
 
-MISTRAL = "mistralai/Mistral-7B-Instruct-v0.2"
+MISTRAL = "google/gemma-3-4b-it"
 CHAT = "/v1/chat/completions"
 TOOL = {
     "type": "function",
@@ -160,7 +160,7 @@ def test_langchain_unknown_model_fails_fast_on_a_fresh_catalog(mock: MockAIMLAPI
     assert isinstance(exc, ModelNotFoundError) and isinstance(exc, core.UnknownModelError)
     assert isinstance(exc.__cause__, core.UnknownModelError)
     assert exc.status_code is None and not exc.is_retryable
-    assert "did you mean" in str(exc) and "openai/gpt-4o-mini" in str(exc)
+    assert "did you mean" in str(exc) and "gpt-4o-mini" in str(exc)
     assert chat_requests(mock) == []
 
 
@@ -273,5 +273,35 @@ def test_env_switch_turns_preflight_off_in_both_adapters(
 
 def test_langchain_profile_follows_a_synced_catalog(mock: MockAIMLAPI) -> None:
     sync_fresh_catalog(mock)
-    profile = lc_model(mock, model="openai/gpt-4o-mini").profile
+    profile = lc_model(mock, model="gpt-4o-mini").profile
     assert profile is not None and profile.get("tool_calling") is True
+
+
+# -- deprecated ids: both adapters say "deprecated", nothing is sent ---------------------------
+
+
+def test_langchain_says_deprecated_not_unknown(mock: MockAIMLAPI) -> None:
+    with pytest.raises(AIMLAPIUnknownModelError, match="deprecated") as caught:
+        lc_model(mock, model="o1-mini").invoke("hi")
+    assert isinstance(caught.value, ModelNotFoundError)
+    assert "not in the AI/ML API model list" not in str(caught.value)
+    assert chat_requests(mock) == []
+
+
+def test_litellm_says_deprecated_in_a_router_too(mock: MockAIMLAPI) -> None:
+    router = litellm.Router(
+        model_list=[
+            {
+                "model_name": "old",
+                "litellm_params": {
+                    "model": "aimlapi/gpt-4-turbo",
+                    "api_key": mock.api_key,
+                    "api_base": mock.base_url,
+                },
+            }
+        ],
+        num_retries=0,
+    )
+    with pytest.raises(LiteLLMUnknownModelError, match="deprecated"):
+        router.completion(model="old", messages=[{"role": "user", "content": "hi"}])
+    assert chat_requests(mock) == []

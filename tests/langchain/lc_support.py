@@ -12,7 +12,7 @@ LIVE = os.environ.get("AIMLAPI_LIVE") == "1" and bool(
     os.environ.get("AIMLAPI_API_KEY") or os.environ.get("AIML_API_KEY")
 )
 CHAT_MODEL = "openai/gpt-4o"
-BACKUP_MODEL = "openai/gpt-4o-mini"
+BACKUP_MODEL = "gpt-4o-mini"
 EMBEDDING_MODEL = "text-embedding-3-small"
 
 

@@ -242,7 +242,7 @@ def test_context_overflow_is_catchable(aimlapi_mock: MockAIMLAPI, fault: Fault) 
 
 def test_real_context_overflow_from_mock_limits(aimlapi_mock: MockAIMLAPI) -> None:
     """The mock enforces the catalog's context window; the prompt really is too long."""
-    model = make_chat(aimlapi_mock, model="openai/gpt-3.5-turbo")
+    model = make_chat(aimlapi_mock, model="gpt-3.5-turbo")
     with pytest.raises(ContextOverflowError):
         model.invoke("word " * 70_000)
 

@@ -176,7 +176,7 @@ def test_stream_usage_off(aimlapi_mock: MockAIMLAPI) -> None:
     assert "stream_options" not in _sent(aimlapi_mock)
 
 
-@pytest.mark.parametrize("model_id", ["deepseek/deepseek-r1", "openai/o3-mini"])
+@pytest.mark.parametrize("model_id", ["deepseek/deepseek-v4-flash", "o3-mini"])
 def test_reasoning_content_is_kept(aimlapi_mock: MockAIMLAPI, model_id: str) -> None:
     model = make_chat(aimlapi_mock, model=model_id)
     result = model.invoke("why is the sky blue")
@@ -306,11 +306,13 @@ def test_ls_params() -> None:
 def test_profile_from_catalog() -> None:
     profile = ChatAIMLAPI(model="gpt-4o", api_key="k").profile
     assert profile is not None
-    assert profile["max_input_tokens"] == 128000 and profile["max_output_tokens"] == 16384
+    assert profile["max_input_tokens"] == 128000 and "max_output_tokens" not in profile
     assert profile["tool_calling"] is True and profile["image_inputs"] is True
     assert profile["reasoning_output"] is False
-    o1 = ChatAIMLAPI(model="openai/o1-mini", api_key="k").profile
-    assert o1 is not None and o1["tool_calling"] is False and o1["reasoning_output"] is True
+    gemma = ChatAIMLAPI(model="google/gemma-3n-e4b-it", api_key="k").profile
+    assert gemma is not None and gemma["tool_calling"] is False
+    o3 = ChatAIMLAPI(model="o3-mini", api_key="k").profile
+    assert o3 is not None and o3["reasoning_output"] is True and o3["max_input_tokens"] == 200000
     assert ChatAIMLAPI(model="not-in-catalog", api_key="k").profile is None
 
 

@@ -24,7 +24,10 @@ def _router(mock: MockAIMLAPI) -> litellm.Router:
     return litellm.Router(
         model_list=[
             {"model_name": "chat", "litellm_params": {"model": "aimlapi/openai/gpt-4o", **common}},
-            {"model_name": "long", "litellm_params": {"model": "aimlapi/openai/gpt-4.1", **common}},
+            {
+                "model_name": "long",
+                "litellm_params": {"model": "aimlapi/openai/gpt-4.1-2025-04-14", **common},
+            },
         ],
         enable_pre_call_checks=True,
         context_window_fallbacks=[{"chat": ["long"]}],
@@ -34,9 +37,9 @@ def _router(mock: MockAIMLAPI) -> litellm.Router:
 
 def test_pre_call_checks_skip_the_small_model_without_a_request(mock: MockAIMLAPI) -> None:
     response = _router(mock).completion(model="chat", messages=OVERLONG)
-    assert response.model.endswith("gpt-4.1")
+    assert response.model.endswith("gpt-4.1-2025-04-14")
     models = [r.model for r in mock.requests_for(path="/v1/chat/completions")]
-    assert models == ["openai/gpt-4.1"], models  # gpt-4o was never asked
+    assert models == ["openai/gpt-4.1-2025-04-14"], models  # gpt-4o was never asked
 
 
 def test_a_prompt_that_fits_still_goes_to_the_primary(mock: MockAIMLAPI) -> None:
@@ -50,10 +53,12 @@ def test_a_prompt_that_fits_still_goes_to_the_primary(mock: MockAIMLAPI) -> None
 def test_capabilities_come_from_the_catalog() -> None:
     assert litellm.supports_function_calling("aimlapi/openai/gpt-4o") is True
     assert litellm.supports_vision("aimlapi/openai/gpt-4o") is True
-    # o1-mini: no tools and no system role, per the catalog.
-    assert litellm.supports_function_calling("aimlapi/openai/o1-mini") is False
-    info = litellm.get_model_info("aimlapi/o1-mini")  # an alias resolves too
-    assert info["max_input_tokens"] == default_catalog().get("o1-mini").context_length  # type: ignore[union-attr]
+    # gemma-3n-e4b-it: no tools and no system role, per its published request schema.
+    assert litellm.supports_function_calling("aimlapi/google/gemma-3n-e4b-it") is False
+    info = litellm.get_model_info("aimlapi/google/gemma-3n-e4b-it")
+    gemma = default_catalog().get("google/gemma-3n-e4b-it")
+    assert gemma is not None and info["max_input_tokens"] == gemma.context_length
+    assert litellm.get_model_info("aimlapi/gpt-4o")["max_input_tokens"] == 128000  # an alias
 
 
 def test_completion_cost_uses_catalog_prices() -> None:

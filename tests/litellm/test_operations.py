@@ -136,7 +136,7 @@ async def test_plain_tool_calls(mock: MockAIMLAPI, creds: dict[str, Any]) -> Non
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_reasoning_content(mock: MockAIMLAPI, creds: dict[str, Any], mode: str) -> None:
-    model = "aimlapi/deepseek/deepseek-r1"
+    model = "aimlapi/deepseek/deepseek-v4-flash"
     plain = litellm.completion(model=model, messages=MESSAGES, **creds)
     assert plain.choices[0].message.reasoning_content
     chunks = await _stream(mode, creds, model=model, messages=MESSAGES)
@@ -227,7 +227,7 @@ async def test_image_generation_openai_schema(
     mock: MockAIMLAPI, creds: dict[str, Any], mode: str
 ) -> None:
     kwargs: dict[str, Any] = {
-        "model": "aimlapi/openai/dall-e-3",
+        "model": "aimlapi/openai/gpt-image-1",
         "prompt": "a cat",
         "size": "1024x1024",
         "n": 1,
@@ -240,7 +240,7 @@ async def test_image_generation_openai_schema(
     assert response.data[0].url.startswith("https://")
     sent = mock.requests[-1].json
     assert sent == {
-        "model": "openai/dall-e-3",
+        "model": "openai/gpt-image-1",
         "prompt": "a cat",
         "size": "1024x1024",
         "n": 1,

@@ -55,7 +55,7 @@ def test_model_info_from_catalog() -> None:
     assert info["max_output_tokens"] == gpt4o.max_output
     assert litellm.supports_function_calling("aimlapi/openai/gpt-4o") is True
     assert litellm.supports_vision("aimlapi/openai/gpt-4o") is True
-    assert litellm.supports_reasoning("aimlapi/deepseek/deepseek-r1") is True
+    assert litellm.supports_reasoning("aimlapi/deepseek/deepseek-v4-flash") is True
     assert litellm.get_model_info("aimlapi/gpt-4o")["max_input_tokens"] == 128000  # alias
 
 
@@ -64,7 +64,8 @@ def test_embedding_and_image_models_registered_video_not() -> None:
     assert litellm.get_model_info("aimlapi/flux-pro/v1.1")["mode"] == "image_generation"
     entries = model_cost_entries(default_catalog())
     assert "aimlapi/google/veo-3.1-t2v" not in entries
-    assert "aimlapi/openai/dall-e-3" in entries and "aimlapi/dall-e-3" in entries
+    assert "aimlapi/openai/gpt-image-1" in entries
+    assert "aimlapi/dall-e-3" not in entries  # deprecated: LiteLLM must not route to it
 
 
 def test_entries_are_data_driven_from_model_info() -> None:
@@ -110,7 +111,7 @@ def test_registered_prices_drive_cost_when_nothing_was_billed(
     litellm.register_model(
         {
             "aimlapi/gpt-4o-mini-2024-07-18": {  # an alias no other test uses
-                **(model_cost_entry(default_catalog().get("openai/gpt-4o-mini")) or {}),  # type: ignore[arg-type]
+                **(model_cost_entry(default_catalog().get("gpt-4o-mini")) or {}),  # type: ignore[arg-type]
                 "input_cost_per_token": 1e-3,
                 "output_cost_per_token": 2e-3,
             }

@@ -1,8 +1,8 @@
 """The contract's end-to-end Router section, against the mock, for every call mode.
 
 Layout: group ``primary`` = two deployments of ``openai/gpt-4o`` on keys A (``order=1``, tried
-first) and B; ``backup`` = ``openai/gpt-4o-mini`` (generic ``fallbacks``); ``long`` =
-``openai/gpt-4.1`` (``context_window_fallbacks``); ``safe`` = ``claude-haiku-4.5``
+first) and B; ``backup`` = ``gpt-4o-mini`` (generic ``fallbacks``); ``long`` =
+``openai/gpt-4.1-2025-04-14`` (``context_window_fallbacks``); ``safe`` = ``claude-haiku-4.5``
 (``content_policy_fallbacks``); all on key C. Who was called, how often and with which key is
 read from the mock's request log, never from timing.
 
@@ -28,8 +28,8 @@ from aiml_integrations.testing import Fault, MockAIMLAPI, presets
 KEY_A, KEY_B, KEY_C = "key-primary-a-0001", "key-primary-b-0002", "key-backup-c-0003"
 PRIMARY, BACKUP, LONG, SAFE = (
     "openai/gpt-4o",
-    "openai/gpt-4o-mini",
-    "openai/gpt-4.1",
+    "gpt-4o-mini",
+    "openai/gpt-4.1-2025-04-14",
     "anthropic/claude-haiku-4.5",
 )
 MESSAGES = [{"role": "user", "content": "hi"}]

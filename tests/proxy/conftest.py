@@ -93,7 +93,7 @@ TEST_GROUPS = [
     _deployment("revoked", "aimlapi/openai/gpt-4o", REVOKED_KEY),
     _deployment("limited", "aimlapi/openai/gpt-4o", KEY_LIMITED),
     _deployment("typo", "aimlapi/openai/gpt-4o-typo", KEY_B),
-    _deployment("short", "aimlapi/openai/gpt-4o-mini", KEY_B),
+    _deployment("short", "aimlapi/gpt-4o-mini", KEY_B),
 ]
 
 

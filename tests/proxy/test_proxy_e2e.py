@@ -170,7 +170,7 @@ def test_context_overflow_falls_back_to_the_long_context_group(
     sent = mock.requests_for(path="/v1/chat/completions")
     assert [(r.model, r.status) for r in sent] == [
         ("openai/gpt-4o", 400),  # not retried: context_window_fallbacks is configured
-        ("openai/gpt-4.1", 200),
+        ("openai/gpt-4.1-2025-04-14", 200),
     ]
 
 
@@ -214,7 +214,7 @@ def test_outage_falls_back_to_the_fallback_group(stack: Stack, mock: MockAIMLAPI
     outage = [r for r in sent if r.model == "openai/gpt-4o"]
     assert outage and all(r.status == 503 for r in outage)
     assert len(outage) >= 3  # retried (num_retries: 2) before falling back
-    assert (sent[-1].model, sent[-1].api_key, sent[-1].status) == ("openai/gpt-4o-mini", KEY_B, 200)
+    assert (sent[-1].model, sent[-1].api_key, sent[-1].status) == ("gpt-4o-mini", KEY_B, 200)
 
 
 # --- model info --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ._support import describe_sockets, open_sockets, settle, tcp_states
 
 LOOPS = 30
 CHAT = "/v1/chat/completions"
-PAYLOAD = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+PAYLOAD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_chat_model_in_successive_asyncio_runs(
     own_mock: MockAIMLAPI, resource_warnings: list[Any]
 ) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
+        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
     )
 
     async def job(n: int) -> str:
@@ -91,7 +91,7 @@ def test_litellm_in_successive_asyncio_runs(
     own_mock: MockAIMLAPI, resource_warnings: list[Any]
 ) -> None:
     kwargs: dict[str, Any] = {
-        "model": "aimlapi/openai/gpt-4o-mini",
+        "model": "aimlapi/gpt-4o-mini",
         "api_base": own_mock.base_url,
         "api_key": own_mock.api_key,
     }

@@ -39,7 +39,7 @@ def test_chat_model_close_releases_its_connections_and_stays_usable(
     own_mock: MockAIMLAPI,
 ) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
+        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
     )
     assert settle(lambda: _established(own_mock) == 0)
     model.invoke("hello")
@@ -51,7 +51,7 @@ def test_chat_model_close_releases_its_connections_and_stays_usable(
 
 async def test_chat_model_aclose_releases_async_connections(own_mock: MockAIMLAPI) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
+        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
     )
     assert settle(lambda: _established(own_mock) == 0)
     await model.ainvoke("hello")

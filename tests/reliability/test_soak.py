@@ -69,7 +69,7 @@ NUM_RETRIES = 2
 CHAT_PATH = "/v1/chat/completions"
 
 KEY_A, KEY_B, KEY_C = "soak-key-primary-a", "soak-key-primary-b", "soak-key-backup-c"
-PRIMARY, BACKUP = "openai/gpt-4o", "openai/gpt-4o-mini"
+PRIMARY, BACKUP = "openai/gpt-4o", "gpt-4o-mini"
 
 
 def fault_pool() -> list[Fault]:

@@ -265,7 +265,7 @@ def test_inject_by_name(client: httpx.Client, aimlapi_mock: MockAIMLAPI) -> None
 
 def test_match_by_model_including_alias(client: httpx.Client, aimlapi_mock: MockAIMLAPI) -> None:
     aimlapi_mock.inject(presets.RATE_LIMITED, times=2, model="openai/gpt-4o")
-    other = {"model": "openai/gpt-4o-mini", "messages": CHAT["messages"]}
+    other = {"model": "gpt-4o-mini", "messages": CHAT["messages"]}
     alias = {"model": "gpt-4o", "messages": CHAT["messages"]}
     assert post(client, other).status_code == 200
     assert post(client, alias).status_code == 429

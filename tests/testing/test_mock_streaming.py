@@ -134,7 +134,8 @@ def test_stream_tool_call_fragments_reassemble(client: httpx.Client) -> None:
 
 def test_stream_reasoning_deltas(client: httpx.Client) -> None:
     _, lines = stream_lines(
-        client, {"model": "alibaba/qwen3-32b", "messages": [{"role": "user", "content": "hi"}]}
+        client,
+        {"model": "deepseek/deepseek-v4-flash", "messages": [{"role": "user", "content": "hi"}]},
     )
     deltas = [c["choices"][0]["delta"] for c in events(lines)[:-1] if c["choices"]]
     assert "".join(d.get("reasoning_content", "") for d in deltas)
