@@ -34,7 +34,13 @@ from aiml_integrations.testing._validation import (
     require_object,
 )
 
-__all__ = ["handle_embeddings", "handle_images", "handle_video_create", "handle_video_poll"]
+__all__ = [
+    "handle_embeddings",
+    "handle_images",
+    "handle_video_create",
+    "handle_video_poll",
+    "job_poll_payload",
+]
 
 # A 1x1 transparent PNG, for ``response_format: "b64_json"``.
 _PNG_1X1 = base64.b64encode(
@@ -200,7 +206,9 @@ def handle_video_create(call: Call, env: RouteEnv) -> Reply:
         issues.append(zod_required(["prompt"]))
     raise_if(issues)
     assert model is not None
-    job = VideoJob(id=f"{uuid.uuid4()}:{body['model']}", model=str(body["model"]))
+    job = VideoJob(
+        id=f"{uuid.uuid4()}:{body['model']}", model=str(body["model"]), error=call.job_error
+    )
     with env.lock:
         env.videos[job.id] = job
     credits = 400_000
@@ -209,7 +217,10 @@ def handle_video_create(call: Call, env: RouteEnv) -> Reply:
 
 
 def handle_video_poll(call: Call, env: RouteEnv) -> Reply:
-    """Each poll advances the job: ``generating`` ... then ``completed`` with ``video.url``."""
+    """Each poll advances the job: ``queued``, ``generating`` ... then ``completed`` with
+    ``video.url`` — or, for a job created under a ``Fault(job_error=...)``, a 200 with
+    ``status: "error"``, ``video: null`` and the ``error`` object (how a failed generation
+    looks on the wire; it is not an HTTP error)."""
     generation_id = call.query.get("generation_id")
     if not generation_id:
         raise ApiError(400, QUERY_VALIDATION, meta=[zod_required(["generation_id"])])
@@ -220,12 +231,23 @@ def handle_video_poll(call: Call, env: RouteEnv) -> Reply:
             polls = job.polls
     if job is None:
         raise ApiError(404, f"Generation '{generation_id}' not found")
-    done = polls >= env.video_polls_to_complete
-    payload: dict[str, Any] = {
-        "id": job.id,
-        "status": "completed" if done else "generating",
-        "video": {"url": f"{_CDN}/videos/{_digest('video', job.id)[:20]}.mp4"} if done else None,
-        "error": None,
-        "meta": meta_usage(400_000, with_usd=False),
-    }
+    payload = job_poll_payload(job, polls, env.video_polls_to_complete)
+    done = payload["status"] == "completed"
+    payload["video"] = (
+        {"url": f"{_CDN}/videos/{_digest('video', job.id)[:20]}.mp4"} if done else None
+    )
+    payload["error"] = job.error if payload["status"] == "error" else None
+    payload["meta"] = meta_usage(400_000 if done else 0, with_usd=False)
     return Reply.json(200, payload, {"x-inference-id": job.id})
+
+
+def job_poll_payload(job: VideoJob, polls: int, polls_to_complete: int) -> dict[str, Any]:
+    """``{"id", "status"}`` of an async job at its ``polls``-th poll: ``queued`` first (when
+    the job takes more than two polls), then ``generating``, then ``completed`` or ``error``."""
+    if polls >= polls_to_complete:
+        status = "error" if job.error is not None else "completed"
+    elif polls == 1 and polls_to_complete > 2:
+        status = "queued"
+    else:
+        status = "generating"
+    return {"id": job.id, "status": status}

@@ -18,6 +18,7 @@ from aiml_integrations.testing._media import (
     handle_video_poll,
 )
 from aiml_integrations.testing._models import handle_model, handle_models
+from aiml_integrations.testing._speech import handle_stt_create, handle_stt_poll, handle_tts
 from aiml_integrations.testing._types import Call, Reply, RouteEnv, StreamReply
 
 __all__ = ["ROUTES", "Route", "find_route"]
@@ -49,6 +50,9 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", r"/v2/video/generations", handle_video_poll),
     _route("POST", _LEGACY_VIDEO, handle_video_create),
     _route("GET", _LEGACY_VIDEO, handle_video_poll),
+    _route("POST", r"/(?:v1/)?tts", handle_tts),
+    _route("POST", r"/(?:v1/)?stt/create", handle_stt_create),
+    _route("GET", r"/(?:v1/)?stt/[^/]+", handle_stt_poll),
 )
 
 

@@ -34,6 +34,7 @@ from aiml_integrations.testing._errors import (
     timestamp,
 )
 from aiml_integrations.testing._http import MockHTTPServer
+from aiml_integrations.testing._multipart import is_multipart, parse_form
 from aiml_integrations.testing._routes import find_route
 from aiml_integrations.testing._types import (
     Abort,
@@ -42,6 +43,7 @@ from aiml_integrations.testing._types import (
     Reply,
     RouteEnv,
     StreamReply,
+    UploadedFile,
 )
 from aiml_integrations.testing.faults import Fault, substitute
 
@@ -80,6 +82,7 @@ class MockAIMLAPI:
         catalog: Catalog | None = None,
         stream_interval: float = 0.0,
         video_polls_to_complete: int = 2,
+        tts_binary: bool = False,
     ) -> None:
         key_list = [k for k in (keys or []) if k]
         if api_key:
@@ -100,6 +103,7 @@ class MockAIMLAPI:
             models_shape=_check_shape(models_shape),
             video_polls_to_complete=video_polls_to_complete,
             stream_interval=stream_interval,
+            tts_binary=tts_binary,
         )
         self._initial_env = dataclasses.replace(self._env)
         self._server: MockHTTPServer | None = None
@@ -221,6 +225,24 @@ class MockAIMLAPI:
         self._env.models_shape = _check_shape(value)
 
     @property
+    def tts_binary(self) -> bool:
+        """``/v1/tts`` answers raw ``audio/wav`` bytes instead of ``{"audio": {"url"}}`` JSON."""
+        return self._env.tts_binary
+
+    @tts_binary.setter
+    def tts_binary(self, value: bool) -> None:
+        self._env.tts_binary = bool(value)
+
+    @property
+    def video_polls_to_complete(self) -> int:
+        """How many polls an async job (video, transcription) takes to finish."""
+        return self._env.video_polls_to_complete
+
+    @video_polls_to_complete.setter
+    def video_polls_to_complete(self, value: int) -> None:
+        self._env.video_polls_to_complete = max(1, int(value))
+
+    @property
     def catalog(self) -> Catalog:
         return self._env.catalog
 
@@ -328,11 +350,14 @@ class MockAIMLAPI:
             self._keys = set(self._initial_keys)
         with self._env.lock:
             self._env.videos.clear()
+            self._env.transcriptions.clear()
+            self._env.spoken.clear()
         initial = self._initial_env
         self._env.success_status = initial.success_status
         self._env.models_shape = initial.models_shape
         self._env.stream_interval = initial.stream_interval
         self._env.video_polls_to_complete = initial.video_polls_to_complete
+        self._env.tts_binary = initial.tts_binary
 
     # -- dispatch (runs on handler threads) -------------------------------------------------
 
@@ -392,6 +417,8 @@ class MockAIMLAPI:
                 return Abort()
             if fault.is_error:
                 return _fault_reply(fault, call)
+            if fault.job_error is not None:
+                call = dataclasses.replace(call, job_error=fault.job_error)
         route = find_route(call.method, call.path)
         if route is None:
             raise ApiError(404, f"Cannot {call.method} {call.path}")
@@ -460,7 +487,15 @@ def _parse_call(method: str, target: str, headers: dict[str, str], raw: bytes) -
     parts = urlsplit(target)
     json_body: Any = None
     json_error = False
-    if raw.strip():
+    files: tuple[UploadedFile, ...] = ()
+    content_type = headers.get("content-type", "")
+    if is_multipart(content_type):
+        form = parse_form(content_type, raw)
+        if form is None:
+            json_error = True
+        else:
+            json_body, files = form
+    elif raw.strip():
         try:
             json_body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
@@ -475,6 +510,7 @@ def _parse_call(method: str, target: str, headers: dict[str, str], raw: bytes) -
         json_error=json_error,
         api_key=_bearer(headers),
         request_id=new_request_id(),
+        files=files,
     )
 
 

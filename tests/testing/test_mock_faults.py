@@ -14,7 +14,9 @@ from aiml_integrations.testing import PRESETS, Fault, MockAIMLAPI, list_presets,
 
 CHAT = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
 TRANSPORT = {"CONNECTION_RESET", "STREAM_CUT", "STREAM_ERROR_EVENT"}
-ENVELOPE_PRESETS = sorted(n for n, f in PRESETS.items() if f.body is None and n not in TRANSPORT)
+ENVELOPE_PRESETS = sorted(
+    n for n, f in PRESETS.items() if f.is_error and f.body is None and n not in TRANSPORT
+)
 
 
 def post(client: httpx.Client, payload: dict[str, Any] = CHAT, **kwargs: Any) -> httpx.Response:
