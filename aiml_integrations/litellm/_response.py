@@ -43,6 +43,7 @@ from litellm.types.utils import (
 )
 
 from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._images import image_items
 from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = [
@@ -162,24 +163,16 @@ def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> E
 def _image_objects(data: Mapping[str, Any]) -> list[Any]:
     """``data[]`` (OpenAI schema) or ``images[]`` (flux/fal schema) as ``ImageObject``s."""
     objects: list[Any] = []
-    for item in data.get("data") or ():
-        if isinstance(item, dict):
-            objects.append(
-                ImageObject(
-                    url=item.get("url"),
-                    b64_json=item.get("b64_json"),
-                    revised_prompt=item.get("revised_prompt"),
-                )
-            )
-    for item in data.get("images") or ():
-        if isinstance(item, dict):
-            extra = {k: item[k] for k in ("width", "height", "content_type") if k in item}
-            obj = ImageObject(url=item.get("url"), b64_json=item.get("b64_json"))
-            if extra:
-                obj.provider_specific_fields = extra
-            objects.append(obj)
-        elif isinstance(item, str):
-            objects.append(ImageObject(url=item))
+    for item in image_items(data):
+        obj = ImageObject(
+            url=item.get("url"),
+            b64_json=item.get("b64_json"),
+            revised_prompt=item.get("revised_prompt"),
+        )
+        extra = {k: item[k] for k in ("width", "height", "content_type") if k in item}
+        if extra:
+            obj.provider_specific_fields = extra
+        objects.append(obj)
     return objects
 
 
