@@ -52,6 +52,8 @@ FAL_IMAGE_SIZES: Mapping[str, tuple[int, int]] = {
     "landscape_4_3": (1024, 768),
     "landscape_16_9": (1024, 576),
 }
+_DATA_KEYS = ("url", "b64_json", "revised_prompt")
+_IMAGES_KEYS = ("url", "b64_json", "width", "height", "content_type")
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX*]\s*(\d+)\s*$")
 
 
@@ -103,12 +105,10 @@ def image_items(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for item in data.get("data") or ():
         if isinstance(item, Mapping):
-            keys = ("url", "b64_json", "revised_prompt")
-            items.append({k: item[k] for k in keys if item.get(k) is not None})
+            items.append({k: item[k] for k in _DATA_KEYS if item.get(k) is not None})
     for item in data.get("images") or ():
         if isinstance(item, Mapping):
-            keys = ("url", "b64_json", "width", "height", "content_type")
-            items.append({k: item[k] for k in keys if item.get(k) is not None})
+            items.append({k: item[k] for k in _IMAGES_KEYS if item.get(k) is not None})
         elif isinstance(item, str):
             items.append({"url": item})
     return items

@@ -16,6 +16,7 @@ import time
 import uuid
 from typing import Any
 
+from aiml_integrations._images import FAL_IMAGE_SIZES, is_openai_image_model
 from aiml_integrations.catalog import ModelInfo
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import (
@@ -39,6 +40,7 @@ __all__ = [
     "handle_images",
     "handle_video_create",
     "handle_video_poll",
+    "image_reply",
     "job_poll_payload",
 ]
 
@@ -49,14 +51,7 @@ _PNG_1X1 = base64.b64encode(
         "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
     )
 ).decode()
-_IMAGE_SIZES = {
-    "square_hd": (1024, 1024),
-    "square": (512, 512),
-    "portrait_4_3": (768, 1024),
-    "portrait_16_9": (576, 1024),
-    "landscape_4_3": (1024, 768),
-    "landscape_16_9": (1024, 576),
-}
+_IMAGE_SIZES = FAL_IMAGE_SIZES
 _CDN = "https://cdn.aimlapi.com/mock"
 
 
@@ -129,10 +124,6 @@ def handle_embeddings(call: Call, env: RouteEnv) -> Reply:
 # --- images ---------------------------------------------------------------------------------
 
 
-def _openai_style(model: ModelInfo) -> bool:
-    return model.id.startswith("openai/") or model.id.startswith("dall-e")
-
-
 def handle_images(call: Call, env: RouteEnv) -> Reply:
     body = require_object(call)
     issues: Issues = []
@@ -147,9 +138,17 @@ def handle_images(call: Call, env: RouteEnv) -> Reply:
     raise_if(issues)
     assert model is not None and isinstance(prompt, str)
     count = int(body.get("num_images") or body.get("n") or 1)
-    key = _digest("image", model.id, prompt)[:20]
+    return image_reply(env, model, body, prompt, count, "image")
+
+
+def image_reply(
+    env: RouteEnv, model: ModelInfo, body: dict[str, Any], prompt: str, count: int, salt: str
+) -> Reply:
+    """The images answer in the model family's shape (``data[]`` or ``images[]``); also used
+    by the image-edit route. ``salt`` keeps URLs of edits apart from generations."""
+    key = _digest(salt, model.id, prompt)[:20]
     credits = 100_000 * count
-    if _openai_style(model):
+    if is_openai_image_model(model.id):
         b64 = body.get("response_format") == "b64_json"
         data = [
             {"b64_json": _PNG_1X1, "revised_prompt": prompt}
