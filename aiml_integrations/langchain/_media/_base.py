@@ -23,8 +23,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
-from langchain_core.callbacks.manager import adispatch_custom_event, dispatch_custom_event
+from langchain_core.callbacks import (
+    AsyncCallbackManager,
+    AsyncCallbackManagerForToolRun,
+    CallbackManager,
+    CallbackManagerForToolRun,
+)
 from langchain_core.tools import BaseTool
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
@@ -262,10 +266,10 @@ def _env_off() -> bool:
 class AIMLAPIJobTool(AIMLAPIMediaTool):
     """Base of the tools whose answer is an async job: polling budget and progress reports.
 
-    Each poll is reported to the run's callbacks twice: as text (``on_text``, what
-    ``StdOutCallbackHandler`` prints) and as the custom event :data:`PROGRESS_EVENT` with
-    ``{"job_id", "status", "polls", "elapsed"}`` (``astream_events`` shows it as
-    ``on_custom_event``).
+    Each poll is reported to the tool run's callback handlers (the tool's own and the
+    caller's) twice: as text (``on_text``, what ``StdOutCallbackHandler`` prints) and as the
+    custom event :data:`PROGRESS_EVENT` with ``{"job_id", "status", "polls", "elapsed"}``,
+    under the tool's run id (``astream_events`` shows it as ``on_custom_event``).
     """
 
     max_wait: float = Field(default=600.0, gt=0)
@@ -287,9 +291,12 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
             if run_manager is None:
                 return
             run_manager.on_text(progress.text() + "\n")
-            dispatch_custom_event(
-                PROGRESS_EVENT, _event(progress), config={"callbacks": run_manager.get_child()}
-            )
+            CallbackManager(
+                run_manager.handlers,
+                parent_run_id=run_manager.parent_run_id,
+                tags=run_manager.tags,
+                metadata=run_manager.metadata,
+            ).on_custom_event(PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id)
 
         return report
 
@@ -302,9 +309,12 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
             if run_manager is None:
                 return
             await run_manager.on_text(progress.text() + "\n")
-            await adispatch_custom_event(
-                PROGRESS_EVENT, _event(progress), config={"callbacks": run_manager.get_child()}
-            )
+            await AsyncCallbackManager(
+                run_manager.handlers,
+                parent_run_id=run_manager.parent_run_id,
+                tags=run_manager.tags,
+                metadata=run_manager.metadata,
+            ).on_custom_event(PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id)
 
         return report
 
