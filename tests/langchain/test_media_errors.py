@@ -19,6 +19,7 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from media_support import FAST_POLLS, creds, tool_call
 
 from aiml_integrations.langchain import (
     AIMLAPIAuthenticationError,
@@ -35,7 +36,6 @@ from aiml_integrations.langchain import (
     ChatAIMLAPI,
 )
 from aiml_integrations.testing import MockAIMLAPI, presets
-from media_support import FAST_POLLS, creds, tool_call
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import ToolMessage
+from media_support import FAST_POLLS, Progress, creds, paths, tool_call
 
 from aiml_integrations.langchain import (
     AIMLAPIImageEditTool,
@@ -22,7 +23,6 @@ from aiml_integrations.langchain import (
     AIMLAPIVideoGenerationTool,
 )
 from aiml_integrations.testing import MockAIMLAPI
-from media_support import FAST_POLLS, Progress, creds, paths, tool_call
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 
@@ -121,7 +121,9 @@ def test_image_edit_refuses_paths_outside_file_root_and_sends_nothing(
     (tmp_path / "secret.txt").write_text("key")
     root = tmp_path / "images"
     root.mkdir()
-    tool = AIMLAPIImageEditTool(model="openai/gpt-image-1", file_root=str(root), **creds(aimlapi_mock))
+    tool = AIMLAPIImageEditTool(
+        model="openai/gpt-image-1", file_root=str(root), **creds(aimlapi_mock)
+    )
     with pytest.raises(AIMLAPIInvalidRequestError, match="outside file_root"):
         tool.invoke({"prompt": "x", "image_paths": ["../secret.txt"]})
     no_root = AIMLAPIImageEditTool(model="openai/gpt-image-1", **creds(aimlapi_mock))
