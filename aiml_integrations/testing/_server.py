@@ -14,15 +14,12 @@ accident.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 import threading
 import time
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from aiml_integrations.catalog import Catalog, default_catalog
 from aiml_integrations.testing._errors import (
@@ -30,11 +27,9 @@ from aiml_integrations.testing._errors import (
     DEFAULT_MESSAGES,
     ApiError,
     envelope,
-    new_request_id,
-    timestamp,
 )
 from aiml_integrations.testing._http import MockHTTPServer
-from aiml_integrations.testing._multipart import is_multipart, parse_form
+from aiml_integrations.testing._incoming import fault_reply, parse_call
 from aiml_integrations.testing._routes import find_route
 from aiml_integrations.testing._types import (
     Abort,
@@ -43,9 +38,8 @@ from aiml_integrations.testing._types import (
     Reply,
     RouteEnv,
     StreamReply,
-    UploadedFile,
 )
-from aiml_integrations.testing.faults import Fault, substitute
+from aiml_integrations.testing.faults import Fault
 
 __all__ = ["MockAIMLAPI"]
 
@@ -234,15 +228,6 @@ class MockAIMLAPI:
         self._env.tts_binary = bool(value)
 
     @property
-    def video_polls_to_complete(self) -> int:
-        """How many polls an async job (video, transcription) takes to finish."""
-        return self._env.video_polls_to_complete
-
-    @video_polls_to_complete.setter
-    def video_polls_to_complete(self, value: int) -> None:
-        self._env.video_polls_to_complete = max(1, int(value))
-
-    @property
     def catalog(self) -> Catalog:
         return self._env.catalog
 
@@ -364,7 +349,7 @@ class MockAIMLAPI:
     def _handle(
         self, method: str, target: str, headers: dict[str, str], raw: bytes
     ) -> Reply | StreamReply | Abort:
-        call = _parse_call(method, target, headers, raw)
+        call = parse_call(method, target, headers, raw)
         record = RecordedRequest(
             method=call.method,
             path=call.path,
@@ -416,7 +401,7 @@ class MockAIMLAPI:
             if fault.reset:
                 return Abort()
             if fault.is_error:
-                return _fault_reply(fault, call)
+                return fault_reply(fault, call)
             if fault.job_error is not None:
                 call = dataclasses.replace(call, job_error=fault.job_error)
         route = find_route(call.method, call.path)
@@ -445,73 +430,6 @@ class MockAIMLAPI:
     def _error_reply(self, call: Call, error: ApiError) -> Reply:
         body = envelope(error.status, error.message, call.path, call.request_id, error.meta)
         return Reply.json(error.status, body, error.headers)
-
-
-def _fault_reply(fault: Fault, call: Call) -> Reply:
-    status = fault.status or 500
-    tokens = {
-        "path": call.path,
-        "method": call.method,
-        "request_id": call.request_id,
-        "timestamp": timestamp(),
-        "model": call.model or "",
-    }
-    body = fault.body
-    reply: Reply
-    if body is None:
-        message = substitute(fault.message or DEFAULT_MESSAGES.get(status, "Error"), tokens)
-        body_json = envelope(status, message, call.path, call.request_id, fault.meta)
-        reply = Reply.json(status, body_json)
-    elif isinstance(body, dict | list):
-        reply = Reply.json(status, substitute(body, tokens))
-        if fault.content_type:
-            reply.content_type = fault.content_type
-    elif isinstance(body, str):
-        content_type = fault.content_type or "text/plain; charset=utf-8"
-        reply = Reply(status, body.encode("utf-8"), {}, content_type)
-    else:
-        reply = Reply(status, bytes(body), {}, fault.content_type)
-    reply.headers.update(fault.headers)
-    return reply
-
-
-def _bearer(headers: dict[str, str]) -> str | None:
-    value = headers.get("authorization", "").strip()
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def _parse_call(method: str, target: str, headers: dict[str, str], raw: bytes) -> Call:
-    parts = urlsplit(target)
-    json_body: Any = None
-    json_error = False
-    files: tuple[UploadedFile, ...] = ()
-    content_type = headers.get("content-type", "")
-    if is_multipart(content_type):
-        form = parse_form(content_type, raw)
-        if form is None:
-            json_error = True
-        else:
-            json_body, files = form
-    elif raw.strip():
-        try:
-            json_body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            json_error = True
-    return Call(
-        method=method.upper(),
-        path=parts.path or "/",
-        query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-        headers=headers,
-        raw=raw,
-        json=json_body,
-        json_error=json_error,
-        api_key=_bearer(headers),
-        request_id=new_request_id(),
-        files=files,
-    )
 
 
 def _check_success(value: int) -> int:

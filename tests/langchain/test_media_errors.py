@@ -8,6 +8,7 @@ sending, and the tools inside ``create_agent`` with LangChain's own retry middle
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from langchain.agents import create_agent
@@ -148,9 +149,9 @@ def test_stt_job_failure_is_typed_too(aimlapi_mock: MockAIMLAPI) -> None:
 
 
 def test_a_job_past_its_budget_is_a_model_timeout_naming_the_job(
-    aimlapi_mock: MockAIMLAPI,
+    aimlapi_mock_factory: Callable[..., MockAIMLAPI],
 ) -> None:
-    aimlapi_mock.video_polls_to_complete = 10_000
+    aimlapi_mock = aimlapi_mock_factory(video_polls_to_complete=10_000)
     tool = _video(aimlapi_mock, max_wait=0.05)
     with pytest.raises(AIMLAPITimeoutError) as caught:
         tool.invoke({"prompt": "a long film"})
@@ -160,8 +161,10 @@ def test_a_job_past_its_budget_is_a_model_timeout_naming_the_job(
     assert polls[0].query["generation_id"] in str(caught.value)
 
 
-async def test_cancelling_the_task_stops_polling(aimlapi_mock: MockAIMLAPI) -> None:
-    aimlapi_mock.video_polls_to_complete = 10_000
+async def test_cancelling_the_task_stops_polling(
+    aimlapi_mock_factory: Callable[..., MockAIMLAPI],
+) -> None:
+    aimlapi_mock = aimlapi_mock_factory(video_polls_to_complete=10_000)
     tool = AIMLAPIVideoGenerationTool(
         model="google/veo3",
         poll_interval=0.01,

@@ -7,6 +7,7 @@ with what body; the artifact must carry the request id the mock answered with an
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +146,9 @@ def test_image_edit_with_bytes_in_hand(aimlapi_mock: MockAIMLAPI) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_video_creates_one_job_and_polls_it_to_completion(
-    aimlapi_mock: MockAIMLAPI, mode: str
+    aimlapi_mock_factory: Callable[..., MockAIMLAPI], mode: str
 ) -> None:
-    aimlapi_mock.video_polls_to_complete = 3
+    aimlapi_mock = aimlapi_mock_factory(video_polls_to_complete=3)
     progress = Progress()
     tool = AIMLAPIVideoGenerationTool(
         model="google/veo3", callbacks=[progress], **FAST_POLLS, **creds(aimlapi_mock)
