@@ -7,6 +7,9 @@ with what body; the artifact must carry the request id the mock answered with an
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -278,3 +281,30 @@ def test_stt_takes_exactly_one_source_and_refuses_paths_without_root(
 def test_paths_helper_lists_the_log(aimlapi_mock: MockAIMLAPI) -> None:
     AIMLAPITextToSpeechTool(model="openai/tts-1", **creds(aimlapi_mock)).invoke({"text": "a"})
     assert paths(aimlapi_mock) == [("POST", "/v1/tts", 200)]
+
+
+def test_tools_load_lazily_and_never_import_litellm_or_openai() -> None:
+    code = (
+        "import json, sys\n"
+        "import aiml_integrations.langchain as lc\n"
+        "before = any(m.startswith('aiml_integrations.langchain._media') for m in sys.modules)\n"
+        "lc.AIMLAPIVideoGenerationTool, lc.AIMLAPISpeechToTextTool, lc.AIMLAPIImageEditTool\n"
+        "heavy = sorted(m for m in ('litellm', 'openai', 'langchain_openai') if m in sys.modules)\n"
+        "print(json.dumps([before, heavy]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout) == [False, []]
+
+
+async def test_close_and_aclose_release_the_client(aimlapi_mock: MockAIMLAPI) -> None:
+    tool = AIMLAPITextToSpeechTool(model="openai/tts-1", **creds(aimlapi_mock))
+    await tool.ainvoke({"text": "a"})
+    tool.invoke({"text": "b"})
+    assert tool._client is not None
+    await tool.aclose()
+    assert tool._client is None
+    assert "Speech audio" in tool.invoke({"text": "c"})  # usable again: reconnects
+    tool.close()
+    assert tool._client is None and len(aimlapi_mock.requests) == 3
