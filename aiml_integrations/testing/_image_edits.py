@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiml_integrations.testing._errors import zod_invalid_type, zod_required
-from aiml_integrations.testing._media import image_reply
+from aiml_integrations.testing._errors import zod_required
+from aiml_integrations.testing._media import check_prompt, image_reply
 from aiml_integrations.testing._types import Call, Reply, RouteEnv
 from aiml_integrations.testing._validation import (
     Issues,
@@ -39,11 +39,7 @@ def handle_image_edits(call: Call, env: RouteEnv) -> Reply:
     body = _coerced(require_object(call))
     issues: Issues = []
     model = check_model(body, env.catalog, "image", issues)
-    prompt = body.get("prompt")
-    if "prompt" not in body:
-        issues.append(zod_required(["prompt"]))
-    elif not isinstance(prompt, str):
-        issues.append(zod_invalid_type(["prompt"], "string", prompt))
+    prompt = check_prompt(body, issues)
     images = [f for f in call.files if f.field in _IMAGE_FIELDS]
     if not images and not isinstance(body.get("image_url"), str):
         issues.append(zod_required(["image"], "object"))

@@ -36,12 +36,14 @@ from aiml_integrations.testing._validation import (
 )
 
 __all__ = [
+    "check_prompt",
     "handle_embeddings",
     "handle_images",
     "handle_video_create",
     "handle_video_poll",
     "image_reply",
     "job_poll_payload",
+    "poll_job",
 ]
 
 # A 1x1 transparent PNG, for ``response_format: "b64_json"``.
@@ -128,17 +130,23 @@ def handle_images(call: Call, env: RouteEnv) -> Reply:
     body = require_object(call)
     issues: Issues = []
     model = check_model(body, env.catalog, "image", issues)
-    prompt = body.get("prompt")
-    if "prompt" not in body:
-        issues.append(zod_required(["prompt"]))
-    elif not isinstance(prompt, str):
-        issues.append(zod_invalid_type(["prompt"], "string", prompt))
+    prompt = check_prompt(body, issues)
     check_number(body, "n", issues, integer=True, minimum=1, maximum=10)
     check_number(body, "num_images", issues, integer=True, minimum=1, maximum=10)
     raise_if(issues)
     assert model is not None and isinstance(prompt, str)
     count = int(body.get("num_images") or body.get("n") or 1)
     return image_reply(env, model, body, prompt, count, "image")
+
+
+def check_prompt(body: dict[str, Any], issues: Issues) -> str | None:
+    """``body["prompt"]`` when it is a string; otherwise a Zod issue is added."""
+    prompt = body.get("prompt")
+    if "prompt" not in body:
+        issues.append(zod_required(["prompt"]))
+    elif not isinstance(prompt, str):
+        issues.append(zod_invalid_type(["prompt"], "string", prompt))
+    return prompt if isinstance(prompt, str) else None
 
 
 def image_reply(
@@ -223,14 +231,7 @@ def handle_video_poll(call: Call, env: RouteEnv) -> Reply:
     generation_id = call.query.get("generation_id")
     if not generation_id:
         raise ApiError(400, QUERY_VALIDATION, meta=[zod_required(["generation_id"])])
-    with env.lock:
-        job = env.videos.get(generation_id)
-        if job is not None:
-            job.polls += 1
-            polls = job.polls
-    if job is None:
-        raise ApiError(404, f"Generation '{generation_id}' not found")
-    payload = job_poll_payload(job, polls, env.video_polls_to_complete)
+    job, payload = poll_job(env, env.videos, generation_id)
     done = payload["status"] == "completed"
     payload["video"] = (
         {"url": f"{_CDN}/videos/{_digest('video', job.id)[:20]}.mp4"} if done else None
@@ -238,6 +239,21 @@ def handle_video_poll(call: Call, env: RouteEnv) -> Reply:
     payload["error"] = job.error if payload["status"] == "error" else None
     payload["meta"] = meta_usage(400_000 if done else 0, with_usd=False)
     return Reply.json(200, payload, {"x-inference-id": job.id})
+
+
+def poll_job(
+    env: RouteEnv, jobs: dict[str, VideoJob], generation_id: str
+) -> tuple[VideoJob, dict[str, Any]]:
+    """Advance job ``generation_id`` of ``jobs`` by one poll: the job and its ``{id, status}``;
+    404 for an unknown id."""
+    with env.lock:
+        job = jobs.get(generation_id)
+        if job is not None:
+            job.polls += 1
+            polls = job.polls
+    if job is None:
+        raise ApiError(404, f"Generation '{generation_id}' not found")
+    return job, job_poll_payload(job, polls, env.video_polls_to_complete)
 
 
 def job_poll_payload(job: VideoJob, polls: int, polls_to_complete: int) -> dict[str, Any]:

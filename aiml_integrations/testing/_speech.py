@@ -21,14 +21,13 @@ from typing import Any
 from aiml_integrations.catalog import ModelInfo
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import (
-    ApiError,
     new_request_id,
     timestamp,
     zod_invalid_type,
     zod_required,
     zod_too_small,
 )
-from aiml_integrations.testing._media import job_poll_payload
+from aiml_integrations.testing._media import poll_job
 from aiml_integrations.testing._types import Call, Reply, RouteEnv, VideoJob
 from aiml_integrations.testing._validation import (
     Issues,
@@ -188,14 +187,7 @@ def handle_stt_create(call: Call, env: RouteEnv) -> Reply:
 
 def handle_stt_poll(call: Call, env: RouteEnv) -> Reply:
     generation_id = call.path.rstrip("/").rsplit("/", 1)[-1]
-    with env.lock:
-        job = env.transcriptions.get(generation_id)
-        if job is not None:
-            job.polls += 1
-            polls = job.polls
-    if job is None:
-        raise ApiError(404, f"Generation '{generation_id}' not found")
-    payload = job_poll_payload(job, polls, env.video_polls_to_complete)
+    job, payload = poll_job(env, env.transcriptions, generation_id)
     if payload["status"] == "completed":
         credits = 20 * len(str(job.result))
         payload["result"] = job.result

@@ -279,6 +279,21 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
     ``max_poll_interval``."""
     max_poll_interval: float = Field(default=15.0, gt=0)
 
+    def _job_id(self, created: APIResponse, path: str) -> str:
+        """The job id of a create answer (``generation_id``, else ``id``); typed error if none."""
+        data = created.data if isinstance(created.data, dict) else {}
+        job_id = data.get("generation_id") or data.get("id")
+        if not isinstance(job_id, str) or not job_id:
+            raise_native(
+                malformed_answer(
+                    "an async job without an id",
+                    status_code=created.status_code,
+                    request_id=created.request_id,
+                    path=path,
+                )
+            )
+        return job_id
+
     def _budget(self) -> PollBudget:
         return PollBudget(
             self.max_wait, self.poll_interval, max(self.poll_interval, self.max_poll_interval)

@@ -210,20 +210,6 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return Form(fields, [FilePart("audio", path.name, path.read_bytes(), content_type)])
 
-    def _job_id(self, created: APIResponse) -> str:
-        data = created.data if isinstance(created.data, dict) else {}
-        job_id = data.get("generation_id") or data.get("id")
-        if not isinstance(job_id, str) or not job_id:
-            raise_native(
-                malformed_answer(
-                    "a speech-to-text job without a generation_id",
-                    status_code=created.status_code,
-                    request_id=created.request_id,
-                    path=STT_CREATE_PATH,
-                )
-            )
-        return job_id
-
     def _result(self, created: APIResponse, done: APIResponse, job_id: str) -> Any:
         text = transcript_of(done.data)
         path = f"/v1/stt/{job_id}"
@@ -250,7 +236,7 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> Any:
         created = self._send_json(STT_CREATE_PATH, self._request(url, file_path))
-        job_id = self._job_id(created)
+        job_id = self._job_id(created, STT_CREATE_PATH)
         path = f"/v1/stt/{job_id}"
         done = wait_for_job(
             self._poller(path, None),
@@ -268,7 +254,7 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> Any:
         created = await self._asend_json(STT_CREATE_PATH, self._request(url, file_path))
-        job_id = self._job_id(created)
+        job_id = self._job_id(created, STT_CREATE_PATH)
         path = f"/v1/stt/{job_id}"
         done = await await_job(
             self._apoller(path, None),

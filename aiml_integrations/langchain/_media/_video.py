@@ -87,22 +87,19 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
         provider = self.legacy_provider or LEGACY_ONLY_VIDEO_MODELS.get(self.model)
         return f"/v2/generate/video/{provider}/generation" if provider else UNIVERSAL_PATH
 
-    def _request(self, args: Mapping[str, Any]) -> dict[str, Any]:
-        return self._body({"model": self._check_model(), **args})
-
-    def _job_id(self, created: APIResponse, path: str) -> str:
-        data = created.data if isinstance(created.data, dict) else {}
-        job_id = data.get("generation_id") or data.get("id")
-        if not isinstance(job_id, str) or not job_id:
-            raise_native(
-                malformed_answer(
-                    "a video job without an id",
-                    status_code=created.status_code,
-                    request_id=created.request_id,
-                    path=path,
-                )
-            )
-        return job_id
+    def _request(
+        self, prompt: str, image_url: str | None, duration: int | None, aspect_ratio: str | None
+    ) -> dict[str, Any]:
+        model = self._check_model()
+        return self._body(
+            {
+                "model": model,
+                "prompt": prompt,
+                "image_url": image_url,
+                "duration": duration,
+                "aspect_ratio": aspect_ratio,
+            }
+        )
 
     def _result(self, created: APIResponse, done: APIResponse, job_id: str, path: str) -> Any:
         url = _video_url(done.data)
@@ -129,13 +126,7 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> Any:
         path = self._path()
-        args = {
-            "prompt": prompt,
-            "image_url": image_url,
-            "duration": duration,
-            "aspect_ratio": aspect_ratio,
-        }
-        created = self._send_json(path, self._request(args))
+        created = self._send_json(path, self._request(prompt, image_url, duration, aspect_ratio))
         job_id = self._job_id(created, path)
         done = wait_for_job(
             self._poller(path, {"generation_id": job_id}),
@@ -155,13 +146,8 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> Any:
         path = self._path()
-        args = {
-            "prompt": prompt,
-            "image_url": image_url,
-            "duration": duration,
-            "aspect_ratio": aspect_ratio,
-        }
-        created = await self._asend_json(path, self._request(args))
+        body = self._request(prompt, image_url, duration, aspect_ratio)
+        created = await self._asend_json(path, body)
         job_id = self._job_id(created, path)
         done = await await_job(
             self._apoller(path, {"generation_id": job_id}),
