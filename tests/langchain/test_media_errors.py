@@ -8,6 +8,7 @@ sending, and the tools inside ``create_agent`` with LangChain's own retry middle
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import Callable
 
 import pytest
@@ -120,6 +121,10 @@ def test_job_ending_in_status_error_is_a_typed_retryable_error(
     assert isinstance(error, ModelAPIError) and error.is_retryable
     assert error.status_code == 200 and error.error_name == "GenerationError"
     assert error.job_id == error.request_id and error.job_id in str(error)
+    assert error.job_id == aimlapi_mock.requests_for(method="GET")[0].query["generation_id"]
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is AIMLAPIJobFailedError
+    assert (copy.job_id, copy.error_name) == (error.job_id, "GenerationError")
     polls = aimlapi_mock.requests_for(method="GET")
     assert len(polls) == 2 and len(aimlapi_mock.requests_for(method="POST")) == 1
 

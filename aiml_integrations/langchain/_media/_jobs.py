@@ -55,11 +55,20 @@ class AIMLAPIJobFailedError(AIMLAPIServerError):
 
     A ``ModelAPIError`` and retryable (AI/ML API does not charge failed generations, and most
     fail for transient upstream reasons): ``with_retry`` / ``ToolRetryMiddleware`` start a new
-    job. ``job_id`` is the generation id; ``error_name`` the ``error.name`` the poll gave.
+    job. ``job_id`` (= ``request_id``) is the generation id; ``error_name`` the ``error.name``
+    the poll gave (also in ``details``). Both survive pickling.
     """
 
-    job_id: str | None = None
-    error_name: str | None = None
+    @property
+    def job_id(self) -> str | None:
+        return self.request_id
+
+    @property
+    def error_name(self) -> str | None:
+        for detail in self.details:
+            if detail.startswith("error.name: "):
+                return detail[len("error.name: ") :]
+        return None
 
 
 @dataclass(frozen=True)
@@ -116,15 +125,13 @@ def _failure(job_id: str, response: APIResponse, path: str) -> AIMLAPIError:
         parsed,
         message=f"job {job_id} failed: {text}",
         status_code=response.status_code,
-        request_id=response.request_id or job_id,
+        request_id=job_id,
+        details=(*parsed.details, *((f"error.name: {name}",) if name else ())),
         body=json.dumps(data, ensure_ascii=False)[:2000],
         retryable=parsed.retryable,
     )
     if info.category in (ErrorCategory.SERVER_ERROR, ErrorCategory.UNAVAILABLE):
-        info = dataclasses.replace(info, category=ErrorCategory.SERVER_ERROR)
-        exc = AIMLAPIJobFailedError(info)
-        exc.job_id, exc.error_name = job_id, name
-        return exc
+        return AIMLAPIJobFailedError(dataclasses.replace(info, category=ErrorCategory.SERVER_ERROR))
     return langchain_error(exception_from_info(info))
 
 
