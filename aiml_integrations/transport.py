@@ -337,6 +337,32 @@ class AIMLAPIClient:
 
     # -- JSON calls ----------------------------------------------------------------------
 
+    def _send(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        """One request on the sync pool, any answer as is; transport failures typed."""
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        try:
+            return self._sync().request(method, self._url(path), timeout=httpx_timeout, **kwargs)
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+
+    async def _asend(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        """Async :meth:`_send`, on a shard of the running loop's pool."""
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        pools = self._apools()
+        slot = pools.acquire()
+        try:
+            return await pools.clients[slot].request(
+                method, self._url(path), timeout=httpx_timeout, **kwargs
+            )
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        finally:
+            pools.release(slot)
+
     def post(
         self,
         path: str,
@@ -347,13 +373,7 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """POST JSON to ``path`` (``/v1/chat/completions``); ``AIMLAPIError`` on failure."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("POST", path, timeout, content=_dumps(payload), headers=headers)
         return self._finish(response, path)
 
     async def apost(
@@ -366,17 +386,9 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """Async :meth:`post`."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend(
+            "POST", path, timeout, content=_dumps(payload), headers=headers
+        )
         return self._finish(response, path)
 
     def get(
@@ -388,11 +400,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """GET ``path``; a 2xx or 304 response is returned as is, anything else raises."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().get(path, params=params, headers=headers, timeout=httpx_timeout)
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     async def aget(
@@ -404,17 +412,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """Async :meth:`get`."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].get(
-                path, params=params, headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     # -- streams -------------------------------------------------------------------------

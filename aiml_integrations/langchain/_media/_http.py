@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations import transport as _transport
 from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
 
@@ -82,11 +81,14 @@ def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")
 
 
-def _encode(body: Mapping[str, Any] | Form) -> tuple[bytes, str]:
+def _encode(body: Mapping[str, Any] | Form) -> tuple[bytes, dict[str, str]]:
+    """The body's bytes and headers (its ``Content-Type``, and an ``Accept`` for audio)."""
     if isinstance(body, Form):
-        return multipart(body)
-    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8"), "application/json"
+        content, content_type = multipart(body)
+    else:
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        content, content_type = text.encode("utf-8"), "application/json"
+    return content, {"Content-Type": content_type, "Accept": "application/json, */*"}
 
 
 def _answer(client: AIMLAPIClient, response: httpx.Response, path: str) -> APIResponse | Binary:
@@ -118,15 +120,8 @@ def post_media(
     Every failure is the core's typed :class:`~aiml_integrations.errors.AIMLAPIError`.
     """
     client._check_key()
-    content, content_type = _encode(body)
-    httpx_timeout, resolved = client._call_timeout(timeout)
-    headers = {"Content-Type": content_type, "Accept": "application/json, */*"}
-    try:
-        response = client._sync().post(
-            client._url(path), content=content, headers=headers, timeout=httpx_timeout
-        )
-    except httpx.HTTPError as exc:
-        raise _transport._transport_error(exc, path, resolved.total or resolved.read) from exc
+    content, headers = _encode(body)
+    response = client._send("POST", path, timeout, content=content, headers=headers)
     return _answer(client, response, path)
 
 
@@ -139,19 +134,8 @@ async def apost_media(
 ) -> APIResponse | Binary:
     """Async :func:`post_media`."""
     client._check_key()
-    content, content_type = _encode(body)
-    httpx_timeout, resolved = client._call_timeout(timeout)
-    headers = {"Content-Type": content_type, "Accept": "application/json, */*"}
-    pools = client._apools()
-    slot = pools.acquire()
-    try:
-        response = await pools.clients[slot].post(
-            client._url(path), content=content, headers=headers, timeout=httpx_timeout
-        )
-    except httpx.HTTPError as exc:
-        raise _transport._transport_error(exc, path, resolved.total or resolved.read) from exc
-    finally:
-        pools.release(slot)
+    content, headers = _encode(body)
+    response = await client._asend("POST", path, timeout, content=content, headers=headers)
     return _answer(client, response, path)
 
 
