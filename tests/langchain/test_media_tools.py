@@ -26,7 +26,7 @@ from aiml_integrations.langchain import (
     AIMLAPITextToSpeechTool,
     AIMLAPIVideoGenerationTool,
 )
-from aiml_integrations.testing import MockAIMLAPI
+from aiml_integrations.testing import Fault, MockAIMLAPI
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 
@@ -308,3 +308,18 @@ async def test_close_and_aclose_release_the_client(aimlapi_mock: MockAIMLAPI) ->
     assert "Speech audio" in tool.invoke({"text": "c"})  # usable again: reconnects
     tool.close()
     assert tool._client is None and len(aimlapi_mock.requests) == 3
+
+
+def test_stt_reads_the_schema_s_output_key_too(aimlapi_mock: MockAIMLAPI) -> None:
+    """The fetch schema documents ``output`` (the examples print ``result``): both are read."""
+    alternative = {"transcript": "From output.", "confidence": 0.9, "words": []}
+    answer = {
+        "id": "job-1",
+        "status": "completed",
+        "output": {"metadata": {}, "results": {"channels": [{"alternatives": [alternative]}]}},
+    }
+    aimlapi_mock.inject(Fault(status=200, body=answer), times=2, path="/v1/stt/")
+    listen = AIMLAPISpeechToTextTool(model="nova-3", **FAST_POLLS, **creds(aimlapi_mock))
+    message = listen.invoke(tool_call(listen.name, {"url": "https://x.test/a.mp3"}))
+    assert message.content == "From output." and message.artifact["job_id"] == "job-1"
+    assert [r.path for r in aimlapi_mock.requests] == ["/v1/stt/create", "/v1/stt/job-1"]
