@@ -33,11 +33,11 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import malformed_answer
 from aiml_integrations.catalog import Catalog, current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import ErrorCategory, ErrorInfo
-from aiml_integrations.langchain._client import ClientOwner
+from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import (
     AIMLAPIInvalidRequestError,
     AIMLAPIUnknownModelError,
@@ -54,7 +54,7 @@ from aiml_integrations.langchain._media._http import (
 from aiml_integrations.langchain._media._jobs import JobProgress, PollBudget
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
 from aiml_integrations.preflight import PREFLIGHT_ENV
-from aiml_integrations.transport import AIMLAPIClient, APIResponse
+from aiml_integrations.transport import APIResponse
 
 __all__ = [
     "PROGRESS_EVENT",
@@ -165,7 +165,7 @@ class AIMLAPIMediaTool(ClientOwner, BaseTool):
         populate_by_name=True, protected_namespaces=(), arbitrary_types_allowed=True
     )
 
-    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+    _slot: ClientSlot = PrivateAttr(default_factory=ClientSlot)
 
     #: Catalog kinds this tool accepts (synonyms allowed); the first names it in messages.
     model_kinds: ClassVar[tuple[str, ...]] = ()

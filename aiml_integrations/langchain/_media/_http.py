@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import malformed_answer
 from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
 
 __all__ = [

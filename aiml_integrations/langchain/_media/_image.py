@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import malformed_answer
 from aiml_integrations._images import image_body, image_items
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import AIMLAPIMediaTool

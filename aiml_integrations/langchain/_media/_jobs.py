@@ -25,7 +25,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiml_integrations._error_parse import exception_from_info, malformed_answer, parse_error
+from aiml_integrations._answer_errors import malformed_answer
+from aiml_integrations._error_parse import exception_from_info, parse_error
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 from aiml_integrations.langchain._errors import (
     AIMLAPIServerError,

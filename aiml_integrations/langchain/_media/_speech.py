@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field, model_validator
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import malformed_answer
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import (
     AIMLAPIJobTool,
