@@ -9,13 +9,15 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Backend(NamedTuple):
     base_url: str
     api_key: str
     offline: bool
+    mock: Any = None
+    """The running ``MockAIMLAPI`` when offline (to script faults), else ``None``."""
 
 
 @contextlib.contextmanager
@@ -28,4 +30,4 @@ def backend() -> Iterator[Backend]:
 
     with MockAIMLAPI() as mock:
         print(f"(no AIMLAPI_API_KEY: using the offline mock at {mock.base_url})")
-        yield Backend(mock.base_url, mock.api_key, True)
+        yield Backend(mock.base_url, mock.api_key, True, mock)

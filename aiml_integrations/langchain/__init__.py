@@ -1,4 +1,4 @@
-"""AI/ML API for LangChain: ``ChatAIMLAPI``, ``AIMLAPIEmbeddings`` and native exceptions.
+"""AI/ML API for LangChain: ``ChatAIMLAPI``, ``AIMLAPIEmbeddings``, media tools, native errors.
 
 Every failure is raised as a class that is both a ``langchain_core.exceptions`` type
 (``ModelRateLimitError``, ``ContextOverflowError``, ...) and the matching
@@ -10,6 +10,11 @@ The names below are loaded on first access (PEP 562), like the top-level package
 the package costs ~10 ms; the first use of ``ChatAIMLAPI`` pays for langchain-core's
 ``BaseChatModel`` (about half a second on a 2-vCPU machine, the floor of any LangChain chat
 model), the exception classes only for ``langchain_core.exceptions``.
+
+Media tools (``BaseTool`` subclasses, sync and async): ``AIMLAPIImageGenerationTool``,
+``AIMLAPIImageEditTool``, ``AIMLAPIVideoGenerationTool``, ``AIMLAPITextToSpeechTool``,
+``AIMLAPISpeechToTextTool``; an async job ending in ``status: "error"`` raises
+``AIMLAPIJobFailedError``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _ERRORS = "aiml_integrations.langchain._errors"
+_MEDIA = "aiml_integrations.langchain._media."
 _LAZY: dict[str, str] = {
     "AIMLAPIAuthenticationError": _ERRORS,
     "AIMLAPIBadGatewayError": _ERRORS,
@@ -36,6 +42,12 @@ _LAZY: dict[str, str] = {
     "AIMLAPIUnknownModelError": _ERRORS,
     "ChatAIMLAPI": "aiml_integrations.langchain.chat_models",
     "AIMLAPIEmbeddings": "aiml_integrations.langchain.embeddings",
+    "AIMLAPIImageGenerationTool": _MEDIA + "_image",
+    "AIMLAPIImageEditTool": _MEDIA + "_image_edit",
+    "AIMLAPIJobFailedError": _MEDIA + "_jobs",
+    "AIMLAPISpeechToTextTool": _MEDIA + "_speech",
+    "AIMLAPITextToSpeechTool": _MEDIA + "_speech",
+    "AIMLAPIVideoGenerationTool": _MEDIA + "_video",
 }
 
 __all__ = [
@@ -45,16 +57,22 @@ __all__ = [
     "AIMLAPIContentPolicyError",
     "AIMLAPIContextOverflowError",
     "AIMLAPIEmbeddings",
+    "AIMLAPIImageEditTool",
+    "AIMLAPIImageGenerationTool",
     "AIMLAPIInternalError",
     "AIMLAPIInvalidRequestError",
+    "AIMLAPIJobFailedError",
     "AIMLAPINotFoundError",
     "AIMLAPIOutOfCreditsError",
     "AIMLAPIPermissionDeniedError",
     "AIMLAPIRateLimitError",
     "AIMLAPIServerError",
     "AIMLAPIServiceUnavailableError",
+    "AIMLAPISpeechToTextTool",
+    "AIMLAPITextToSpeechTool",
     "AIMLAPITimeoutError",
     "AIMLAPIUnknownModelError",
+    "AIMLAPIVideoGenerationTool",
     "ChatAIMLAPI",
 ]
 
@@ -76,6 +94,14 @@ if TYPE_CHECKING:
         AIMLAPITimeoutError,
         AIMLAPIUnknownModelError,
     )
+    from aiml_integrations.langchain._media._image import AIMLAPIImageGenerationTool
+    from aiml_integrations.langchain._media._image_edit import AIMLAPIImageEditTool
+    from aiml_integrations.langchain._media._jobs import AIMLAPIJobFailedError
+    from aiml_integrations.langchain._media._speech import (
+        AIMLAPISpeechToTextTool,
+        AIMLAPITextToSpeechTool,
+    )
+    from aiml_integrations.langchain._media._video import AIMLAPIVideoGenerationTool
     from aiml_integrations.langchain.chat_models import ChatAIMLAPI
     from aiml_integrations.langchain.embeddings import AIMLAPIEmbeddings
 

@@ -20,11 +20,12 @@ What happens to the rest:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
+
+from aiml_integrations._images import image_body, is_openai_image_model
 
 __all__ = [
     "CHAT_PATH",
@@ -100,25 +101,6 @@ _IGNORED = frozenset(
 
 EMBEDDING_PARAMS = frozenset({"encoding_format", "dimensions"})
 
-OPENAI_IMAGE_PARAMS = frozenset(
-    {"n", "size", "quality", "style", "response_format", "background", "output_format"}
-)
-FLUX_IMAGE_PARAMS = frozenset(
-    {
-        "image_size",
-        "num_images",
-        "seed",
-        "guidance_scale",
-        "num_inference_steps",
-        "output_format",
-        "enable_safety_checker",
-        "safety_tolerance",
-        "aspect_ratio",
-        "negative_prompt",
-        "sync_mode",
-    }
-)
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX*]\s*(\d+)\s*$")
 _HOP_BY_HOP = frozenset({"authorization", "content-type", "content-length", "host", "accept"})
 
 
@@ -184,37 +166,10 @@ def embedding_payload(
     return body
 
 
-def is_openai_image_model(model: str) -> bool:
-    """OpenAI-schema image models (``openai/*``, DALL-E, gpt-image); the rest are flux-style."""
-    lowered = model.lower()
-    return lowered.startswith("openai/") or "dall-e" in lowered or "gpt-image" in lowered
-
-
 def image_payload(model: str, prompt: str, optional_params: Mapping[str, Any]) -> dict[str, Any]:
-    """The images body in the schema of the model's family (surface §3.6).
-
-    Flux-style models take ``image_size`` (an enum name or ``{width, height}``) and
-    ``num_images``; OpenAI's ``size="1024x768"`` and ``n`` are translated for them.
-    """
-    body: dict[str, Any] = {"model": model, "prompt": prompt}
-    if is_openai_image_model(model):
-        for name in OPENAI_IMAGE_PARAMS:
-            if optional_params.get(name) is not None:
-                body[name] = optional_params[name]
-    else:
-        for name in FLUX_IMAGE_PARAMS:
-            if optional_params.get(name) is not None:
-                body[name] = optional_params[name]
-        n = optional_params.get("n")
-        if n is not None and "num_images" not in body:
-            body["num_images"] = n
-        size = optional_params.get("size")
-        if size is not None and "image_size" not in body:
-            match = _SIZE.match(str(size))
-            if match:
-                body["image_size"] = {"width": int(match[1]), "height": int(match[2])}
-            else:
-                body["image_size"] = size
+    """The images body in the schema of the model's family (:func:`~aiml_integrations._images.
+    image_body`), plus ``extra_body``."""
+    body = image_body(model, prompt, optional_params)
     body.update(_extra_body(optional_params))
     body["model"] = model
     return body

@@ -43,6 +43,7 @@ from litellm.types.utils import (
 )
 
 from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._images import image_items
 from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = [
@@ -177,24 +178,16 @@ def _image_objects(data: Mapping[str, Any]) -> list[Any]:
         if not isinstance(data.get(name) or [], list):
             raise UnreadableAnswer(f"'{name}' is not a list")
     objects: list[Any] = []
-    for item in data.get("data") or ():
-        if isinstance(item, dict):
-            objects.append(
-                ImageObject(
-                    url=item.get("url"),
-                    b64_json=item.get("b64_json"),
-                    revised_prompt=item.get("revised_prompt"),
-                )
-            )
-    for item in data.get("images") or ():
-        if isinstance(item, dict):
-            extra = {k: item[k] for k in ("width", "height", "content_type") if k in item}
-            obj = ImageObject(url=item.get("url"), b64_json=item.get("b64_json"))
-            if extra:
-                obj.provider_specific_fields = extra
-            objects.append(obj)
-        elif isinstance(item, str):
-            objects.append(ImageObject(url=item))
+    for item in image_items(data):
+        obj = ImageObject(
+            url=item.get("url"),
+            b64_json=item.get("b64_json"),
+            revised_prompt=item.get("revised_prompt"),
+        )
+        extra = {k: item[k] for k in ("width", "height", "content_type") if k in item}
+        if extra:
+            obj.provider_specific_fields = extra
+        objects.append(obj)
     return objects
 
 

@@ -16,6 +16,7 @@ import time
 import uuid
 from typing import Any
 
+from aiml_integrations._images import FAL_IMAGE_SIZES, is_openai_image_model
 from aiml_integrations.catalog import ModelInfo
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import (
@@ -34,7 +35,16 @@ from aiml_integrations.testing._validation import (
     require_object,
 )
 
-__all__ = ["handle_embeddings", "handle_images", "handle_video_create", "handle_video_poll"]
+__all__ = [
+    "check_prompt",
+    "handle_embeddings",
+    "handle_images",
+    "handle_video_create",
+    "handle_video_poll",
+    "image_reply",
+    "job_poll_payload",
+    "poll_job",
+]
 
 # A 1x1 transparent PNG, for ``response_format: "b64_json"``.
 _PNG_1X1 = base64.b64encode(
@@ -43,14 +53,7 @@ _PNG_1X1 = base64.b64encode(
         "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
     )
 ).decode()
-_IMAGE_SIZES = {
-    "square_hd": (1024, 1024),
-    "square": (512, 512),
-    "portrait_4_3": (768, 1024),
-    "portrait_16_9": (576, 1024),
-    "landscape_4_3": (1024, 768),
-    "landscape_16_9": (1024, 576),
-}
+_IMAGE_SIZES = FAL_IMAGE_SIZES
 _CDN = "https://cdn.aimlapi.com/mock"
 
 
@@ -123,27 +126,37 @@ def handle_embeddings(call: Call, env: RouteEnv) -> Reply:
 # --- images ---------------------------------------------------------------------------------
 
 
-def _openai_style(model: ModelInfo) -> bool:
-    return model.id.startswith("openai/") or model.id.startswith("dall-e")
-
-
 def handle_images(call: Call, env: RouteEnv) -> Reply:
     body = require_object(call)
     issues: Issues = []
     model = check_model(body, env.catalog, "image", issues)
-    prompt = body.get("prompt")
-    if "prompt" not in body:
-        issues.append(zod_required(["prompt"]))
-    elif not isinstance(prompt, str):
-        issues.append(zod_invalid_type(["prompt"], "string", prompt))
+    prompt = check_prompt(body, issues)
     check_number(body, "n", issues, integer=True, minimum=1, maximum=10)
     check_number(body, "num_images", issues, integer=True, minimum=1, maximum=10)
     raise_if(issues)
     assert model is not None and isinstance(prompt, str)
     count = int(body.get("num_images") or body.get("n") or 1)
-    key = _digest("image", model.id, prompt)[:20]
+    return image_reply(env, model, body, prompt, count, "image")
+
+
+def check_prompt(body: dict[str, Any], issues: Issues) -> str | None:
+    """``body["prompt"]`` when it is a string; otherwise a Zod issue is added."""
+    prompt = body.get("prompt")
+    if "prompt" not in body:
+        issues.append(zod_required(["prompt"]))
+    elif not isinstance(prompt, str):
+        issues.append(zod_invalid_type(["prompt"], "string", prompt))
+    return prompt if isinstance(prompt, str) else None
+
+
+def image_reply(
+    env: RouteEnv, model: ModelInfo, body: dict[str, Any], prompt: str, count: int, salt: str
+) -> Reply:
+    """The images answer in the model family's shape (``data[]`` or ``images[]``); also used
+    by the image-edit route. ``salt`` keeps URLs of edits apart from generations."""
+    key = _digest(salt, model.id, prompt)[:20]
     credits = 100_000 * count
-    if _openai_style(model):
+    if is_openai_image_model(model.id):
         b64 = body.get("response_format") == "b64_json"
         data = [
             {"b64_json": _PNG_1X1, "revised_prompt": prompt}
@@ -200,7 +213,9 @@ def handle_video_create(call: Call, env: RouteEnv) -> Reply:
         issues.append(zod_required(["prompt"]))
     raise_if(issues)
     assert model is not None
-    job = VideoJob(id=f"{uuid.uuid4()}:{body['model']}", model=str(body["model"]))
+    job = VideoJob(
+        id=f"{uuid.uuid4()}:{body['model']}", model=str(body["model"]), error=call.job_error
+    )
     with env.lock:
         env.videos[job.id] = job
     credits = 400_000
@@ -209,23 +224,45 @@ def handle_video_create(call: Call, env: RouteEnv) -> Reply:
 
 
 def handle_video_poll(call: Call, env: RouteEnv) -> Reply:
-    """Each poll advances the job: ``generating`` ... then ``completed`` with ``video.url``."""
+    """Each poll advances the job: ``queued``, ``generating`` ... then ``completed`` with
+    ``video.url`` — or, for a job created under a ``Fault(job_error=...)``, a 200 with
+    ``status: "error"``, ``video: null`` and the ``error`` object (how a failed generation
+    looks on the wire; it is not an HTTP error)."""
     generation_id = call.query.get("generation_id")
     if not generation_id:
         raise ApiError(400, QUERY_VALIDATION, meta=[zod_required(["generation_id"])])
+    job, payload = poll_job(env, env.videos, generation_id)
+    done = payload["status"] == "completed"
+    payload["video"] = (
+        {"url": f"{_CDN}/videos/{_digest('video', job.id)[:20]}.mp4"} if done else None
+    )
+    payload["error"] = job.error if payload["status"] == "error" else None
+    payload["meta"] = meta_usage(400_000 if done else 0, with_usd=False)
+    return Reply.json(200, payload, {"x-inference-id": job.id})
+
+
+def poll_job(
+    env: RouteEnv, jobs: dict[str, VideoJob], generation_id: str
+) -> tuple[VideoJob, dict[str, Any]]:
+    """Advance job ``generation_id`` of ``jobs`` by one poll: the job and its ``{id, status}``;
+    404 for an unknown id."""
     with env.lock:
-        job = env.videos.get(generation_id)
+        job = jobs.get(generation_id)
         if job is not None:
             job.polls += 1
             polls = job.polls
     if job is None:
         raise ApiError(404, f"Generation '{generation_id}' not found")
-    done = polls >= env.video_polls_to_complete
-    payload: dict[str, Any] = {
-        "id": job.id,
-        "status": "completed" if done else "generating",
-        "video": {"url": f"{_CDN}/videos/{_digest('video', job.id)[:20]}.mp4"} if done else None,
-        "error": None,
-        "meta": meta_usage(400_000, with_usd=False),
-    }
-    return Reply.json(200, payload, {"x-inference-id": job.id})
+    return job, job_poll_payload(job, polls, env.video_polls_to_complete)
+
+
+def job_poll_payload(job: VideoJob, polls: int, polls_to_complete: int) -> dict[str, Any]:
+    """``{"id", "status"}`` of an async job at its ``polls``-th poll: ``queued`` first (when
+    the job takes more than two polls), then ``generating``, then ``completed`` or ``error``."""
+    if polls >= polls_to_complete:
+        status = "error" if job.error is not None else "completed"
+    elif polls == 1 and polls_to_complete > 2:
+        status = "queued"
+    else:
+        status = "generating"
+    return {"id": job.id, "status": status}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiml_integrations.testing._chat import handle_chat
+from aiml_integrations.testing._image_edits import handle_image_edits
 from aiml_integrations.testing._media import (
     handle_embeddings,
     handle_images,
@@ -18,6 +19,7 @@ from aiml_integrations.testing._media import (
     handle_video_poll,
 )
 from aiml_integrations.testing._models import handle_model, handle_models
+from aiml_integrations.testing._speech import handle_stt_create, handle_stt_poll, handle_tts
 from aiml_integrations.testing._types import Call, Reply, RouteEnv, StreamReply
 
 __all__ = ["ROUTES", "Route", "find_route"]
@@ -45,10 +47,14 @@ ROUTES: tuple[Route, ...] = (
     _route("POST", r"/(?:v1/|v2/)?chat/completions", handle_chat),
     _route("POST", r"/(?:v1/)?embeddings", handle_embeddings),
     _route("POST", r"/(?:v1/)?images/generations", handle_images),
+    _route("POST", r"/(?:v1/)?images/edits", handle_image_edits),
     _route("POST", r"/v2/video/generations", handle_video_create),
     _route("GET", r"/v2/video/generations", handle_video_poll),
     _route("POST", _LEGACY_VIDEO, handle_video_create),
     _route("GET", _LEGACY_VIDEO, handle_video_poll),
+    _route("POST", r"/(?:v1/)?tts", handle_tts),
+    _route("POST", r"/(?:v1/)?stt/create", handle_stt_create),
+    _route("GET", r"/(?:v1/)?stt/[^/]+", handle_stt_poll),
 )
 
 

@@ -14,15 +14,12 @@ accident.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 import threading
 import time
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from aiml_integrations.catalog import Catalog, default_catalog
 from aiml_integrations.testing._errors import (
@@ -30,10 +27,9 @@ from aiml_integrations.testing._errors import (
     DEFAULT_MESSAGES,
     ApiError,
     envelope,
-    new_request_id,
-    timestamp,
 )
 from aiml_integrations.testing._http import MockHTTPServer
+from aiml_integrations.testing._incoming import fault_reply, parse_call
 from aiml_integrations.testing._routes import find_route
 from aiml_integrations.testing._types import (
     Abort,
@@ -43,7 +39,7 @@ from aiml_integrations.testing._types import (
     RouteEnv,
     StreamReply,
 )
-from aiml_integrations.testing.faults import Fault, substitute
+from aiml_integrations.testing.faults import Fault
 
 __all__ = ["MockAIMLAPI"]
 
@@ -80,6 +76,7 @@ class MockAIMLAPI:
         catalog: Catalog | None = None,
         stream_interval: float = 0.0,
         video_polls_to_complete: int = 2,
+        tts_binary: bool = False,
     ) -> None:
         key_list = [k for k in (keys or []) if k]
         if api_key:
@@ -100,6 +97,7 @@ class MockAIMLAPI:
             models_shape=_check_shape(models_shape),
             video_polls_to_complete=video_polls_to_complete,
             stream_interval=stream_interval,
+            tts_binary=tts_binary,
         )
         self._initial_env = dataclasses.replace(self._env)
         self._server: MockHTTPServer | None = None
@@ -221,6 +219,15 @@ class MockAIMLAPI:
         self._env.models_shape = _check_shape(value)
 
     @property
+    def tts_binary(self) -> bool:
+        """``/v1/tts`` answers raw ``audio/wav`` bytes instead of ``{"audio": {"url"}}`` JSON."""
+        return self._env.tts_binary
+
+    @tts_binary.setter
+    def tts_binary(self, value: bool) -> None:
+        self._env.tts_binary = bool(value)
+
+    @property
     def catalog(self) -> Catalog:
         return self._env.catalog
 
@@ -328,18 +335,21 @@ class MockAIMLAPI:
             self._keys = set(self._initial_keys)
         with self._env.lock:
             self._env.videos.clear()
+            self._env.transcriptions.clear()
+            self._env.spoken.clear()
         initial = self._initial_env
         self._env.success_status = initial.success_status
         self._env.models_shape = initial.models_shape
         self._env.stream_interval = initial.stream_interval
         self._env.video_polls_to_complete = initial.video_polls_to_complete
+        self._env.tts_binary = initial.tts_binary
 
     # -- dispatch (runs on handler threads) -------------------------------------------------
 
     def _handle(
         self, method: str, target: str, headers: dict[str, str], raw: bytes
     ) -> Reply | StreamReply | Abort:
-        call = _parse_call(method, target, headers, raw)
+        call = parse_call(method, target, headers, raw)
         record = RecordedRequest(
             method=call.method,
             path=call.path,
@@ -391,7 +401,9 @@ class MockAIMLAPI:
             if fault.reset:
                 return Abort()
             if fault.is_error:
-                return _fault_reply(fault, call)
+                return fault_reply(fault, call)
+            if fault.job_error is not None:
+                call = dataclasses.replace(call, job_error=fault.job_error)
         route = find_route(call.method, call.path)
         if route is None:
             raise ApiError(404, f"Cannot {call.method} {call.path}")
@@ -419,64 +431,6 @@ class MockAIMLAPI:
     def _error_reply(self, call: Call, error: ApiError) -> Reply:
         body = envelope(error.status, error.message, call.path, call.request_id, error.meta)
         return Reply.json(error.status, body, error.headers)
-
-
-def _fault_reply(fault: Fault, call: Call) -> Reply:
-    status = fault.status or 500
-    tokens = {
-        "path": call.path,
-        "method": call.method,
-        "request_id": call.request_id,
-        "timestamp": timestamp(),
-        "model": call.model or "",
-    }
-    body = fault.body
-    reply: Reply
-    if body is None:
-        message = substitute(fault.message or DEFAULT_MESSAGES.get(status, "Error"), tokens)
-        body_json = envelope(status, message, call.path, call.request_id, fault.meta)
-        reply = Reply.json(status, body_json)
-    elif isinstance(body, dict | list):
-        reply = Reply.json(status, substitute(body, tokens))
-        if fault.content_type:
-            reply.content_type = fault.content_type
-    elif isinstance(body, str):
-        content_type = fault.content_type or "text/plain; charset=utf-8"
-        reply = Reply(status, body.encode("utf-8"), {}, content_type)
-    else:
-        reply = Reply(status, bytes(body), {}, fault.content_type)
-    reply.headers.update(fault.headers)
-    return reply
-
-
-def _bearer(headers: dict[str, str]) -> str | None:
-    value = headers.get("authorization", "").strip()
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def _parse_call(method: str, target: str, headers: dict[str, str], raw: bytes) -> Call:
-    parts = urlsplit(target)
-    json_body: Any = None
-    json_error = False
-    if raw.strip():
-        try:
-            json_body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            json_error = True
-    return Call(
-        method=method.upper(),
-        path=parts.path or "/",
-        query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-        headers=headers,
-        raw=raw,
-        json=json_body,
-        json_error=json_error,
-        api_key=_bearer(headers),
-        request_id=new_request_id(),
-    )
 
 
 def _check_success(value: int) -> int:

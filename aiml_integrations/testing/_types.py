@@ -13,7 +13,26 @@ from typing import Any
 
 from aiml_integrations.catalog import Catalog
 
-__all__ = ["Abort", "Call", "RecordedRequest", "Reply", "RouteEnv", "StreamReply", "VideoJob"]
+__all__ = [
+    "Abort",
+    "Call",
+    "RecordedRequest",
+    "Reply",
+    "RouteEnv",
+    "StreamReply",
+    "UploadedFile",
+    "VideoJob",
+]
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file part of a ``multipart/form-data`` request."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,9 @@ class Call:
     json_error: bool
     api_key: str | None
     request_id: str
+    files: tuple[UploadedFile, ...] = ()
+    job_error: dict[str, Any] | str | None = None
+    """Set by a ``Fault(job_error=...)``: the async job created by this call will fail."""
 
     @property
     def model(self) -> str | None:
@@ -81,11 +103,16 @@ class Abort:
 
 @dataclass
 class VideoJob:
-    """An async video generation; each poll advances it one step."""
+    """An async job (video generation, transcription); each poll advances it one step.
+
+    ``error`` makes it end in ``status: "error"``; ``result`` is what a completed job shows.
+    """
 
     id: str
     model: str
     polls: int = 0
+    error: dict[str, Any] | str | None = None
+    result: Any = None
 
 
 @dataclass
@@ -97,7 +124,11 @@ class RouteEnv:
     models_shape: str = "current"
     video_polls_to_complete: int = 2
     stream_interval: float = 0.0
+    tts_binary: bool = False
     videos: dict[str, VideoJob] = field(default_factory=dict)
+    transcriptions: dict[str, VideoJob] = field(default_factory=dict)
+    spoken: dict[str, str] = field(default_factory=dict)
+    """What the text-to-speech route said, by audio URL and by SHA-256 of the audio bytes."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -42,13 +42,15 @@ def require_object(call: Call) -> dict[str, Any]:
 
 
 def check_model(
-    body: Mapping[str, Any], catalog: Catalog, kind: str, issues: Issues
+    body: Mapping[str, Any], catalog: Catalog, kind: str | tuple[str, ...], issues: Issues
 ) -> ModelInfo | None:
     """Resolve ``body["model"]`` among models of ``kind``, adding a Zod issue if it fails.
 
     Ids and aliases are accepted; a known model of another kind fails like an unknown one
-    (each route's schema only enumerates its own models); a deprecated id is a 404.
+    (each route's schema only enumerates its own models); a deprecated id is a 404. ``kind``
+    may list synonyms (``("text-to-speech", "tts")``).
     """
+    kinds = (kind,) if isinstance(kind, str) else kind
     if "model" not in body:
         issues.append(zod_required(["model"]))
         return None
@@ -60,8 +62,8 @@ def check_model(
     if info is not None and info.deprecated:
         # What AI/ML API answers for an id it no longer serves.
         raise ApiError(404, "Model is deprecated")
-    if info is None or info.kind != kind:
-        options = [m.id for m in catalog.of_kind(kind)][:_ENUM_OPTIONS_SHOWN]
+    if info is None or info.kind not in kinds:
+        options = [m.id for k in kinds for m in catalog.of_kind(k)][:_ENUM_OPTIONS_SHOWN]
         issues.append(zod_enum(["model"], options, value))
         return None
     return info

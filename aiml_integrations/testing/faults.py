@@ -32,6 +32,9 @@ class Fault:
     - **latency**: ``delay`` seconds before answering; with no status/body/stream fault the
       normal answer follows.
     - **connection reset**: ``reset=True`` aborts the TCP connection with RST, before any byte.
+    - **async job failure**: ``job_error`` (``{"name", "message"}``, or a plain string) on a
+      video or speech-to-text *create* request: the job is accepted as usual, and the poll
+      where it would have completed answers ``200`` with ``status: "error"`` and this error.
     - **stream faults** (only for ``"stream": true`` chat requests that pass validation):
       ``stream_cut_after=K`` sends K chunks then drops the connection without ``[DONE]``;
       ``stream_error_after=K`` sends K chunks then ``data: {"error": stream_error}`` and ends;
@@ -61,6 +64,7 @@ class Fault:
     name: str | None = None
     meta: Any = None
     content_type: str | None = None
+    job_error: dict[str, Any] | str | None = None
     remaining: int | None = field(default=None, init=False, compare=False)
     hits: int = field(default=0, init=False, compare=False)
 
@@ -100,6 +104,8 @@ class Fault:
             return "reset"
         if self.is_stream_fault:
             return "stream"
+        if self.job_error is not None:
+            return "job-error"
         if self.is_error:
             return f"status-{self.status or 500}"
         return "delay"

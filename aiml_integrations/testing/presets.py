@@ -43,6 +43,8 @@ __all__ = [
     "INTERNAL_ERROR",
     "INVALID_API_KEY",
     "INVALID_INPUT_ROLE",
+    "JOB_CONTENT_POLICY",
+    "JOB_FAILED",
     "MODEL_DEPRECATED",
     "MODEL_MAINTENANCE",
     "NOT_FOUND",
@@ -292,6 +294,26 @@ STATUS_CODE_AS_STRING = Fault(
 )
 """``statusCode`` as a string, as the docs' examples print it."""
 
+# --- async jobs (video, speech-to-text) -----------------------------------------------------
+
+JOB_FAILED = Fault(
+    job_error={"name": "GenerationError", "message": "Generation failed, please try again."},
+    name="JOB_FAILED",
+)
+"""The job is accepted, then its final poll is a 200 with ``status: "error"``. Apply it with
+``model=`` or ``path=`` so it lands on the create request. The error's shape is the documented
+``{name, message}``; the texts are assumed (none was captured)."""
+
+JOB_CONTENT_POLICY = Fault(
+    job_error={
+        "name": "ContentPolicyViolation",
+        "message": "The prompt was rejected as a result of our safety system.",
+    },
+    name="JOB_CONTENT_POLICY",
+)
+"""A job that ends in ``status: "error"`` for a safety reason (assumed wording, the one the
+OpenAI upstream uses)."""
+
 # --- transport-level faults -----------------------------------------------------------------
 
 CONNECTION_RESET = Fault(reset=True, name="CONNECTION_RESET")
@@ -392,6 +414,8 @@ def list_presets() -> list[tuple[str, int | None, str]]:
             what = "whole stream, then the body ends without [DONE]"
         elif fault.stream_end == "drop":
             what = "whole stream, then the connection drops (no [DONE])"
+        elif fault.job_error is not None:
+            what = f"async job ends in status error: {fault.job_error!r}"[:80]
         elif fault.message is not None:
             what = fault.message
         else:

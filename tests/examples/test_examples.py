@@ -59,3 +59,14 @@ def test_fallback_config_example_falls_back_without_retrying_the_broke_key() -> 
     assert "[('key-primary', 403), ('key-backup', 200)]" in done.stdout
     # register() is quiet: no LiteLLM warning per priced catalog model.
     assert "register_model" not in done.stderr, done.stderr[-2000:]
+
+
+def test_langgraph_media_example_makes_an_image_and_a_narration() -> None:
+    out = _run("langgraph_media.py")
+    lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    assert lines["narration"] == "Narrate in one sentence: a lighthouse in a storm"
+    assert lines["image"].startswith("https://cdn.aimlapi.com/") and lines["image"].endswith(".jpg")
+    assert lines["narration audio"].endswith(".mp3")
+    assert float(lines["billed USD"].split()[0]) > 0
+    assert lines["image route"] == "[429, 200]"  # the 429 was retried by with_retry
+    assert lines["image request id"] != lines["speech request id"]

@@ -62,6 +62,10 @@ PRESET_CATEGORY: dict[str, ErrorCategory] = {
 COMPLETE_STREAM_ENDINGS = frozenset({"STREAM_NO_DONE", "STREAM_DROPPED_AFTER_FINISH"})
 """Presets that end a *complete* stream unusually (no ``[DONE]``): not faults, the call succeeds."""
 
+ASYNC_JOB_FAULTS = frozenset({"JOB_FAILED", "JOB_CONTENT_POLICY"})
+"""Presets that fail an async media job (its last poll says ``status: "error"``): a chat call
+under them succeeds. The media tool tests exercise them."""
+
 MID_STREAM = frozenset({"STREAM_CUT", "STREAM_ERROR_EVENT"})
 """Faults that strike after the first chunk: no retry or fallback can hide them."""
 

@@ -20,13 +20,17 @@ from aiml_integrations.errors import AIMLAPIError
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
 
-from ._support import COMPLETE_STREAM_ENDINGS, PRESET_CATEGORY
+from ._support import ASYNC_JOB_FAULTS, COMPLETE_STREAM_ENDINGS, PRESET_CATEGORY
 
 KEY = "sk-aimlapi-SECRET-canary-0123456789"
 CANARY = "SECRET-canary"
 MODES = ["sync", "async", "stream", "astream"]
 FAULTS = [
-    *(f for name, f in presets.PRESETS.items() if name not in COMPLETE_STREAM_ENDINGS),
+    *(
+        f
+        for name, f in presets.PRESETS.items()
+        if name not in COMPLETE_STREAM_ENDINGS | ASYNC_JOB_FAULTS
+    ),
     presets.slow(1.0),
 ]
 TIMEOUT = 0.3

@@ -42,6 +42,7 @@ from aiml_integrations.litellm import aclear_clients
 from aiml_integrations.testing import Fault, MockAIMLAPI, RecordedRequest, presets
 
 from ._support import (
+    ASYNC_JOB_FAULTS,
     COMPLETE_STREAM_ENDINGS,
     MID_STREAM,
     NOT_RETRYABLE_FOR_LANGCHAIN,
@@ -74,10 +75,10 @@ PRIMARY, BACKUP = "openai/gpt-4o", "gpt-4o-mini"
 
 def fault_pool() -> list[Fault]:
     """Every preset, a 429 with a tiny Retry-After, and a response slower than the timeout."""
-    known = set(PRESET_CATEGORY) | COMPLETE_STREAM_ENDINGS
+    known = set(PRESET_CATEGORY) | COMPLETE_STREAM_ENDINGS | ASYNC_JOB_FAULTS
     assert set(presets.PRESETS) == known, "update _support.PRESET_CATEGORY"
     return [
-        *presets.PRESETS.values(),
+        *(f for name, f in presets.PRESETS.items() if name not in ASYNC_JOB_FAULTS),
         presets.rate_limited(retry_after=0.01),
         presets.slow(TIMEOUT + 1.0),
     ]

@@ -20,7 +20,9 @@ TRANSPORT = {
     "STREAM_NO_DONE",
     "STREAM_DROPPED_AFTER_FINISH",
 }
-ENVELOPE_PRESETS = sorted(n for n, f in PRESETS.items() if f.body is None and n not in TRANSPORT)
+ENVELOPE_PRESETS = sorted(
+    n for n, f in PRESETS.items() if f.is_error and f.body is None and n not in TRANSPORT
+)
 
 
 def post(client: httpx.Client, payload: dict[str, Any] = CHAT, **kwargs: Any) -> httpx.Response:
