@@ -155,8 +155,9 @@ class AIMLAPIPaymentRequiredError(
     AIMLAPILiteLLMError, litellm.PaymentRequiredError, core.OutOfCreditsError
 ):
     """Out of credits (AI/ML API answers 403): never retried on that key; the Router fails
-    over within the group, else to ``fallbacks``, and cools the key down long. ``status_code`` is 402 (``aimlapi_status_code`` keeps the 403); in a multi-deployment
-    group LiteLLM's router code alone reads ``router_status_code`` (see ``_router_view``)."""
+    over within the group, else to ``fallbacks``, and cools the key down long.
+    ``status_code`` is 402 (``aimlapi_status_code`` keeps the 403); in a multi-deployment group
+    LiteLLM's router code alone reads ``router_status_code`` (see ``_router_view``)."""
 
     litellm_class = litellm.PaymentRequiredError
     router_status_code: int | None = None

@@ -74,12 +74,12 @@ def test_openai_model_gets_openai_fields_and_base64_stays_out_of_the_content(
     aimlapi_mock: MockAIMLAPI, mode: str
 ) -> None:
     tool = AIMLAPIImageGenerationTool(
-        model="openai/dall-e-3", image_format="b64_json", **creds(aimlapi_mock)
+        model="openai/gpt-image-1", image_format="b64_json", **creds(aimlapi_mock)
     )
     message = _invoke(tool, tool_call(tool.name, {"prompt": "x", "size": "square_hd"}), mode)
     [request] = aimlapi_mock.requests
     assert request.json == {
-        "model": "openai/dall-e-3",
+        "model": "openai/gpt-image-1",
         "prompt": "x",
         "size": "1024x1024",
         "response_format": "b64_json",
@@ -174,9 +174,12 @@ def test_video_creates_one_job_and_polls_it_to_completion(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_legacy_only_model_uses_its_provider_route(aimlapi_mock: MockAIMLAPI, mode: str) -> None:
+def test_legacy_provider_route_is_created_and_polled(aimlapi_mock: MockAIMLAPI, mode: str) -> None:
     tool = AIMLAPIVideoGenerationTool(
-        model="wan/v2.1/1.3b/text-to-video", **FAST_POLLS, **creds(aimlapi_mock)
+        model="alibaba/wan2.1-t2v-turbo",
+        legacy_provider="alibaba",
+        **FAST_POLLS,
+        **creds(aimlapi_mock),
     )
     _invoke(tool, {"prompt": "waves"}, mode)
     route = "/v2/generate/video/alibaba/generation"

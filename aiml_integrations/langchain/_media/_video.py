@@ -10,7 +10,6 @@ there; ``legacy_provider=`` forces that route for any model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
@@ -22,14 +21,9 @@ from aiml_integrations.langchain._media._base import AIMLAPIJobTool
 from aiml_integrations.langchain._media._jobs import await_job, wait_for_job
 from aiml_integrations.transport import APIResponse
 
-__all__ = ["LEGACY_ONLY_VIDEO_MODELS", "AIMLAPIVideoGenerationTool", "VideoGenerationInput"]
+__all__ = ["AIMLAPIVideoGenerationTool", "VideoGenerationInput"]
 
 UNIVERSAL_PATH = "/v2/video/generations"
-#: Models AI/ML API's docs list only on a provider route, and that route's provider.
-LEGACY_ONLY_VIDEO_MODELS: Mapping[str, str] = {
-    "wan/v2.1/1.3b/text-to-video": "alibaba",
-    "runway-gen3/turbo/image-to-video": "kling",
-}
 
 
 class VideoGenerationInput(BaseModel):
@@ -78,13 +72,14 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
     args_schema: type[BaseModel] = VideoGenerationInput
     legacy_provider: str | None = None
     """Send to ``/v2/generate/video/{legacy_provider}/generation`` (``kling``, ``google``,
-    ``runway``, ``minimax``, ``alibaba``) instead of the universal route. Models listed in
-    :data:`LEGACY_ONLY_VIDEO_MODELS` go there without it."""
+    ``runway``, ``minimax``, ``alibaba``) instead of the universal route, for a model that
+    AI/ML API still serves only there (every model in the bundled catalog takes the universal
+    route)."""
 
     model_kinds: ClassVar[tuple[str, ...]] = ("video",)
 
     def _path(self) -> str:
-        provider = self.legacy_provider or LEGACY_ONLY_VIDEO_MODELS.get(self.model)
+        provider = self.legacy_provider
         return f"/v2/generate/video/{provider}/generation" if provider else UNIVERSAL_PATH
 
     def _request(
