@@ -39,7 +39,14 @@ from aiml_integrations._sse import SSEDecoder, SSEEvent
 from aiml_integrations.config import AIMLAPIConfig, Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
-__all__ = ["AIMLAPIClient", "APIResponse", "AsyncSSEStream", "SSEStream", "billing_of"]
+__all__ = [
+    "AIMLAPIClient",
+    "APIResponse",
+    "AsyncSSEStream",
+    "EncodedBody",
+    "SSEStream",
+    "billing_of",
+]
 
 _DONE = b"[DONE]"
 _USER_AGENT = f"aiml-integrations/{__version__}"
@@ -98,6 +105,25 @@ def _httpx_timeout(t: Timeouts) -> httpx.Timeout:
 
 def _dumps(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """A request body sent as is, with its own content type (multipart uploads).
+
+    Any other payload is sent as JSON (the client's default ``Content-Type``).
+    """
+
+    content: bytes
+    content_type: str
+
+
+def _encode(
+    payload: Any, headers: Mapping[str, str] | None
+) -> tuple[bytes, Mapping[str, str] | None]:
+    if isinstance(payload, EncodedBody):
+        return payload.content, {**(headers or {}), "Content-Type": payload.content_type}
+    return _dumps(payload), headers
 
 
 def _scrub(exc: httpx.HTTPError) -> None:
@@ -345,12 +371,13 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
-        """POST JSON to ``path`` (``/v1/chat/completions``); ``AIMLAPIError`` on failure."""
+        """POST JSON (or an :class:`EncodedBody`) to ``path``; ``AIMLAPIError`` on failure."""
         self._check_key()
         httpx_timeout, resolved = self._call_timeout(timeout)
+        content, headers = _encode(payload, headers)
         try:
             response = self._sync().post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
+                self._url(path), content=content, headers=headers, timeout=httpx_timeout
             )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc
@@ -367,11 +394,12 @@ class AIMLAPIClient:
         """Async :meth:`post`."""
         self._check_key()
         httpx_timeout, resolved = self._call_timeout(timeout)
+        content, headers = _encode(payload, headers)
         pools = self._apools()
         slot = pools.acquire()
         try:
             response = await pools.clients[slot].post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
+                self._url(path), content=content, headers=headers, timeout=httpx_timeout
             )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, path, resolved.total or resolved.read) from exc

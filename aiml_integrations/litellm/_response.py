@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 from litellm.litellm_core_utils.llm_response_utils.convert_dict_to_response import (
@@ -42,6 +42,7 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
+from aiml_integrations._embedding_codec import decode_vector, encode_vector
 from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.transport import APIResponse, billing_of
 
@@ -90,27 +91,28 @@ def _normalise_message(message: Any) -> None:
 
 
 _R = TypeVar("_R")
+_P = ParamSpec("_P")
 
 
-def _reads(
-    kind: str,
-) -> Callable[[Callable[[APIResponse, _R], _R]], Callable[[APIResponse, _R], _R]]:
+def _reads(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Turn a failure to read a 2xx answer into the core server error *with its request id*.
 
     Why: the handler's guard would type any exception anyway, but only here is the response
-    (status, ``x-inference-id``) still at hand — the id a user must quote to support.
+    (status, ``x-inference-id``) still at hand — the id a user must quote to support. The
+    decorated reader takes the ``APIResponse`` first.
     """
 
-    def wrap(read: Callable[[APIResponse, _R], _R]) -> Callable[[APIResponse, _R], _R]:
+    def wrap(read: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(read)
-        def reading(api: APIResponse, model_response: _R) -> _R:
+        def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
-                return read(api, model_response)
+                return read(*args, **kwargs)
             except Exception as exc:
+                api = args[0]
                 raise malformed_answer(
                     f"a {kind} answer this client cannot read ({type(exc).__name__}: {exc})",
-                    status_code=api.status_code,
-                    request_id=api.request_id,
+                    status_code=getattr(api, "status_code", None),
+                    request_id=getattr(api, "request_id", None),
                 ) from exc
 
         return reading
@@ -128,6 +130,7 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     for choice in data["choices"]:
         if isinstance(choice, dict):
             _normalise_message(choice.get("message"))
+    _bill_usage(data, api)
     result = convert_to_model_response_object(
         response_object=data,
         model_response_object=model_response,
@@ -137,16 +140,50 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     return _stamp(result, api)  # type: ignore[no-any-return]
 
 
+def _bill_usage(data: dict[str, Any], api: APIResponse) -> None:
+    """What AI/ML API billed as ``usage.cost``, the field ``litellm.completion_cost`` reads as a
+    provider-reported charge (without it, it prices the tokens from LiteLLM's cost map)."""
+    usage = data.get("usage")
+    if api.usd_spent is not None and isinstance(usage, dict):
+        data["usage"] = {**usage, "cost": api.usd_spent}
+
+
+def _vectors(items: list[Any], requested: str | None) -> list[Any]:
+    """Each item's vector in the form the caller asked for.
+
+    No choice (``requested`` is ``None``): the handler asked for base64, which is decoded here
+    to floats. ``"base64"``: base64 strings, also when a model answered floats anyway (what an
+    openai SDK behind the Proxy expects). ``"float"``: floats.
+    """
+    out: list[Any] = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("an item of 'data' is not an object")
+        vector = decode_vector(item.get("embedding"))
+        if vector is None:
+            raise ValueError("an embedding that is neither floats nor base64 float32")
+        if requested == "base64":
+            raw = item.get("embedding")
+            embedding: Any = raw if isinstance(raw, str) else encode_vector(vector)
+        else:
+            embedding = vector
+        out.append({**item, "embedding": embedding})
+    return out
+
+
 @_reads("embeddings")
-def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> EmbeddingResponse:
-    """An ``EmbeddingResponse`` (vectors in input order, usage)."""
+def embedding_response(
+    api: APIResponse, model_response: EmbeddingResponse, *, requested: str | None = None
+) -> EmbeddingResponse:
+    """An ``EmbeddingResponse`` (vectors in input order, in the caller's encoding; usage)."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise ValueError("no 'data' list")
     data = {k: v for k, v in data.items() if k != "meta"}
-    data["data"] = sorted(
+    items = sorted(
         data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
     )
+    data["data"] = _vectors(items, requested)
     usage = data.get("usage")
     if not isinstance(usage, dict):
         data["usage"] = {"prompt_tokens": 0, "total_tokens": 0}
@@ -156,6 +193,8 @@ def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> E
         response_type="embedding",
         _response_headers=dict(api.headers),
     )
+    if api.usd_spent is not None and result.usage is not None:
+        result.usage.cost = api.usd_spent  # rebuilt by LiteLLM from the token counts only
     return _stamp(result, api)  # type: ignore[no-any-return]
 
 

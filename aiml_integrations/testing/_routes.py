@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiml_integrations.testing._chat import handle_chat
+from aiml_integrations.testing._image_edits import handle_image_edits
 from aiml_integrations.testing._media import (
     handle_embeddings,
     handle_images,
@@ -45,6 +46,7 @@ ROUTES: tuple[Route, ...] = (
     _route("POST", r"/(?:v1/|v2/)?chat/completions", handle_chat),
     _route("POST", r"/(?:v1/)?embeddings", handle_embeddings),
     _route("POST", r"/(?:v1/)?images/generations", handle_images),
+    _route("POST", r"/(?:v1/)?images/edits", handle_image_edits),
     _route("POST", r"/v2/video/generations", handle_video_create),
     _route("GET", r"/v2/video/generations", handle_video_poll),
     _route("POST", _LEGACY_VIDEO, handle_video_create),

@@ -212,7 +212,13 @@ async def test_embeddings_batch(mock: MockAIMLAPI, creds: dict[str, Any], mode: 
     assert response.data[0]["embedding"] != response.data[1]["embedding"]
     assert response.usage.prompt_tokens > 0
     assert len(mock.requests) == 1
-    assert mock.requests[0].json == {"model": "text-embedding-3-small", "input": inputs}
+    # base64 on the wire (the caller chose no format), floats for the caller
+    assert mock.requests[0].json == {
+        "model": "text-embedding-3-small",
+        "input": inputs,
+        "encoding_format": "base64",
+    }
+    assert all(isinstance(x, float) for x in response.data[0]["embedding"])
     assert response._hidden_params["aimlapi_request_id"] == mock.requests[0].request_id
 
 
