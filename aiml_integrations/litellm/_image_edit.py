@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from aiml_integrations.errors import ErrorCategory, ErrorInfo, InvalidRequestError
 from aiml_integrations.transport import EncodedBody
 
 __all__ = ["IMAGE_EDITS_PATH", "IMAGE_EDIT_PARAMS", "ImageEditForm", "image_edit_form"]
@@ -62,7 +63,14 @@ def _content(value: Any) -> Any:
         return bytes(value)
     if hasattr(value, "read"):
         return value
-    raise TypeError(f"an image must be bytes, a file or a path, not {type(value).__name__}")
+    raise _invalid(f"an image must be bytes, a file or a path, not {type(value).__name__}")
+
+
+def _invalid(message: str) -> InvalidRequestError:
+    """Bad input is the caller's 400 (raised before sending), never a retryable 500."""
+    return InvalidRequestError(
+        ErrorInfo(category=ErrorCategory.INVALID_REQUEST, message=message, path=IMAGE_EDITS_PATH)
+    )
 
 
 def image_edit_form(
@@ -71,7 +79,7 @@ def image_edit_form(
     """The multipart body: text fields, then ``image`` (``image[]`` when several) and ``mask``."""
     images = list(images)
     if not images:
-        raise ValueError("image_edit needs at least one image")
+        raise _invalid("image_edit needs at least one image (nothing was sent)")
     fields: dict[str, str] = {"model": model}
     if prompt is not None:
         fields["prompt"] = str(prompt)
