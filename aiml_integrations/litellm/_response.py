@@ -7,7 +7,8 @@ module adds what only AI/ML API knows:
 
 - ``_hidden_params["response_cost"]``: what AI/ML API *billed* (``meta.usage.usd_spent`` or
   ``x-aimlapi-usd-spent``). LiteLLM's logging uses a stamped cost as is; without one it
-  computes a cost from the prices registered for the model.
+  computes a cost from the prices registered for the model. The same amount is ``usage.cost``
+  on chat and embedding responses, which ``litellm.completion_cost(response)`` reads.
 - ``_hidden_params["aimlapi_request_id"]`` (``x-inference-id``, quote it to support),
   ``aimlapi_credits_used``, ``aimlapi_usd_spent``, and every response header under
   ``additional_headers`` as ``llm_provider-<name>`` (LiteLLM's convention).
