@@ -43,8 +43,8 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
+from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
 from aiml_integrations._embedding_codec import decode_vector, encode_vector
-from aiml_integrations._error_parse import malformed_answer
 from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = [
@@ -96,10 +96,12 @@ _P = ParamSpec("_P")
 
 
 def _reads(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Turn a failure to read a 2xx answer into the core server error *with its request id*.
+    """Turn a failure to read a 2xx answer into a typed error *with its request id*.
 
-    Why: the handler's guard would type any exception anyway, but only here is the response
-    (status, ``x-inference-id``) still at hand — the id a user must quote to support. The
+    A body of the wrong shape (:class:`UnreadableAnswer`, raised by the readers' checks) is the
+    retryable server error; anything else the reading raises is our code (or LiteLLM's)
+    failing: the non-retryable internal error, logged once, the cause chained. Only here is
+    the response (status, ``x-inference-id``) still at hand — the id to quote to support. The
     decorated reader takes the ``APIResponse`` first.
     """
 
@@ -108,10 +110,18 @@ def _reads(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
         def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return read(*args, **kwargs)
-            except Exception as exc:
+            except UnreadableAnswer as exc:
                 api = args[0]
                 raise malformed_answer(
-                    f"a {kind} answer this client cannot read ({type(exc).__name__}: {exc})",
+                    f"a {kind} answer this client cannot read ({exc})",
+                    status_code=getattr(api, "status_code", None),
+                    request_id=getattr(api, "request_id", None),
+                ) from exc
+            except Exception as exc:
+                api = args[0]
+                raise internal_error(
+                    f"reading a {kind} answer",
+                    exc,
                     status_code=getattr(api, "status_code", None),
                     request_id=getattr(api, "request_id", None),
                 ) from exc
@@ -126,11 +136,12 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     """A ``ModelResponse`` (content, tool calls, reasoning, usage) from a chat answer."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-        raise ValueError("no 'choices' list")
+        raise UnreadableAnswer("no 'choices' list")
     data = {k: v for k, v in data.items() if k != "meta"}
     for choice in data["choices"]:
-        if isinstance(choice, dict):
-            _normalise_message(choice.get("message"))
+        if not isinstance(choice, dict) or not isinstance(choice.get("message") or {}, dict):
+            raise UnreadableAnswer("a choice that is not an object with a 'message' object")
+        _normalise_message(choice.get("message"))
     _bill_usage(data, api)
     result = convert_to_model_response_object(
         response_object=data,
@@ -159,10 +170,10 @@ def _vectors(items: list[Any], requested: str | None) -> list[Any]:
     out: list[Any] = []
     for item in items:
         if not isinstance(item, dict):
-            raise ValueError("an item of 'data' is not an object")
+            raise UnreadableAnswer("an embedding that is not an object")
         vector = decode_vector(item.get("embedding"))
         if vector is None:
-            raise ValueError("an embedding that is neither floats nor base64 float32")
+            raise UnreadableAnswer("an embedding that is neither floats nor base64 float32")
         if requested == "base64":
             raw = item.get("embedding")
             embedding: Any = raw if isinstance(raw, str) else encode_vector(vector)
@@ -179,7 +190,9 @@ def embedding_response(
     """An ``EmbeddingResponse`` (vectors in input order, in the caller's encoding; usage)."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise ValueError("no 'data' list")
+        raise UnreadableAnswer("no 'data' list")
+    if not all(isinstance(item, dict) for item in data["data"]):
+        raise UnreadableAnswer("an embedding that is not an object")
     data = {k: v for k, v in data.items() if k != "meta"}
     items = sorted(
         data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
@@ -201,6 +214,9 @@ def embedding_response(
 
 def _image_objects(data: Mapping[str, Any]) -> list[Any]:
     """``data[]`` (OpenAI schema) or ``images[]`` (flux/fal schema) as ``ImageObject``s."""
+    for name in ("data", "images"):
+        if not isinstance(data.get(name) or [], list):
+            raise UnreadableAnswer(f"'{name}' is not a list")
     objects: list[Any] = []
     for item in data.get("data") or ():
         if isinstance(item, dict):
@@ -228,10 +244,10 @@ def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResp
     """An ``ImageResponse`` from either image schema (surface §3.6)."""
     data = api.data
     if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
+        raise UnreadableAnswer("not a JSON object")
     objects = _image_objects(data)
     if not objects:
-        raise ValueError("neither 'data' nor 'images'")
+        raise UnreadableAnswer("neither 'data' nor 'images'")
     model_response.data = objects
     created = data.get("created")
     if isinstance(created, int):

@@ -16,7 +16,7 @@ from litellm.router_rust.core import failure_kind, retry_after_seconds
 
 import aiml_integrations.errors as core
 from aiml_integrations.litellm import (
-    AIMLAPIInternalServerError,
+    AIMLAPIInternalError,
     AIMLAPILiteLLMError,
     AIMLAPIUnsupportedParamsError,
 )
@@ -334,11 +334,11 @@ async def test_bug_in_response_building_is_typed_not_connection_error(
         raise KeyError(f"choices {creds['api_key']}")
 
     monkeypatch.setattr("aiml_integrations.litellm._handler.chat_response", broken)
-    with pytest.raises(AIMLAPIInternalServerError) as caught:
+    with pytest.raises(AIMLAPIInternalError) as caught:
         await _call(mode, creds)
     exc = caught.value
     assert not isinstance(exc, litellm.APIConnectionError)
-    assert "KeyError" in str(exc) and "could not complete" in str(exc)
+    assert "KeyError" in str(exc) and "bug in aiml-integrations" in str(exc)
     assert isinstance(exc.__cause__, KeyError)
     _assert_no_key(exc, creds["api_key"])
 
