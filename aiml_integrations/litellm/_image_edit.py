@@ -87,9 +87,6 @@ def image_edit_form(
         value = optional_params.get(name)
         if value is not None:
             fields[name] = str(getattr(value, "value", value))
-    extra = optional_params.get("extra_body")
-    if isinstance(extra, Mapping):
-        fields.update({str(k): str(v) for k, v in extra.items() if k != "model"})
     key = "image" if len(images) == 1 else "image[]"
     files: list[tuple[str, Any]] = [
         (key, _file(image, f"image-{i}.png")) for i, image in enumerate(images)
