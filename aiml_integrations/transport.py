@@ -39,17 +39,25 @@ from aiml_integrations._transport._wire import (
     CLOSED_RETRIES,
     USER_AGENT,
     APIResponse,
+    EncodedBody,
     billing_of,
     closed_before_send,
     closed_error,
-    dumps,
+    encode,
     httpx_timeout,
     transport_error,
 )
 from aiml_integrations.config import AIMLAPIConfig, Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
-__all__ = ["AIMLAPIClient", "APIResponse", "AsyncSSEStream", "SSEStream", "billing_of"]
+__all__ = [
+    "AIMLAPIClient",
+    "APIResponse",
+    "AsyncSSEStream",
+    "EncodedBody",
+    "SSEStream",
+    "billing_of",
+]
 
 
 class AIMLAPIClient:
@@ -250,9 +258,10 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
-        """POST JSON to ``path`` (``/v1/chat/completions``); ``AIMLAPIError`` on failure."""
+        """POST JSON (or an :class:`EncodedBody`) to ``path``; ``AIMLAPIError`` on failure."""
         self._check_key()
-        response = self._send("POST", path, timeout, content=dumps(payload), headers=headers)
+        content, headers = encode(payload, headers)
+        response = self._send("POST", path, timeout, content=content, headers=headers)
         return self._finish(response, path)
 
     async def apost(
@@ -265,7 +274,8 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """Async :meth:`post`."""
         self._check_key()
-        response = await self._asend("POST", path, timeout, content=dumps(payload), headers=headers)
+        content, headers = encode(payload, headers)
+        response = await self._asend("POST", path, timeout, content=content, headers=headers)
         return self._finish(response, path)
 
     def get(

@@ -24,10 +24,12 @@ __all__ = [
     "MAX_ERROR_BODY",
     "USER_AGENT",
     "APIResponse",
+    "EncodedBody",
     "billing_of",
     "closed_before_send",
     "closed_error",
     "dumps",
+    "encode",
     "httpx_timeout",
     "stream_closed_error",
     "transport_error",
@@ -93,6 +95,26 @@ def httpx_timeout(t: Timeouts) -> httpx.Timeout:
 
 def dumps(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """A request body sent as is, with its own content type (multipart uploads).
+
+    Any other payload is sent as JSON (the client's default ``Content-Type``).
+    """
+
+    content: bytes
+    content_type: str
+
+
+def encode(
+    payload: Any, headers: Mapping[str, str] | None
+) -> tuple[bytes, Mapping[str, str] | None]:
+    """The bytes to send and the headers to send them with."""
+    if isinstance(payload, EncodedBody):
+        return payload.content, {**(headers or {}), "Content-Type": payload.content_type}
+    return dumps(payload), headers
 
 
 def _scrub(exc: httpx.HTTPError) -> None:

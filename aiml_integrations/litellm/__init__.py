@@ -3,10 +3,12 @@
 Python::
 
     import litellm
-    from aiml_integrations.litellm import register
+    import aiml_integrations.litellm  # registers the provider and the catalog's models
 
-    register()  # idempotent; appends to litellm.custom_provider_map
     litellm.completion(model="aimlapi/openai/gpt-4o", messages=[...])
+
+The import calls :func:`register` once (idempotent, appends to ``litellm.custom_provider_map``
+keeping other providers); call it again after replacing ``litellm.custom_provider_map``.
 
 LiteLLM Proxy (``config.yaml``)::
 
@@ -83,3 +85,5 @@ __all__ = [
     "register_models",
     "set_out_of_credits_cooldown",
 ]
+
+register()

@@ -1,45 +1,42 @@
 # mypy: disallow-subclassing-any=False
 """The LiteLLM ``CustomLLM`` for ``aimlapi/<model id>``: chat, streams, embeddings, images.
 
-Why each method is wrapped whole: LiteLLM maps anything that is not already one of its exception
-types to ``APIConnectionError`` (retried, never cooled down, traceback in the message). So every
-path — building the body, the HTTP call, parsing the answer, even a bug here — ends in
-:func:`_convert`, which returns one of the typed classes in ``_errors``.
+One call path: each LiteLLM entry point only turns its arguments into a :class:`_Call` (what to
+send where, how to read the answer); :meth:`AIMLAPIProvider._prepare` then resolves the client,
+builds the body and hands it to LiteLLM's pre-call logging, and one sender per flavour (sync,
+async, stream, async stream) sends it. Everything runs inside a :class:`~._guard.Guard`, so any
+failure leaves as a typed LiteLLM exception.
+
+Why the pre-call logging hook: it is where LiteLLM records the exact body (callbacks'
+``log_pre_api_call``, ``raw_request``) and where its dry run (``litellm.utils.return_raw_request``,
+the Proxy's transform-request endpoint) stops a call before anything is sent.
 
 Why the timeout is enforced here: LiteLLM does not enforce ``timeout`` for custom providers.
 The transport gets it as its httpx timeouts; async calls are additionally bounded by
-``asyncio.wait_for``. For streams ``timeout`` bounds connecting and each wait for bytes (time to
-first token, stalls), not the stream's whole length — the OpenAI SDK's meaning.
-
-Streams are generators that send the request on the first ``next()``: LiteLLM wraps them in
-``CustomStreamWrapper`` and the Router reads the first chunk inside its attempt, so a failure
-before the first chunk is retried and falls back exactly like a plain call.
+``asyncio.wait_for``. Streams: see :mod:`._streams`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from types import TracebackType
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import litellm
 from litellm import CustomLLM
-from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
+from litellm.types.utils import EmbeddingResponse, ImageResponse
 
-from aiml_integrations.config import Timeouts
-from aiml_integrations.errors import AIMLAPIError, InvalidRequestError
+from aiml_integrations.errors import InvalidRequestError
 from aiml_integrations.litellm._clients import get_client, url_for
 from aiml_integrations.litellm._errors import (
-    AIMLAPILiteLLMError,
     AIMLAPIUnsupportedParamsError,
     build,
     timeout_error,
-    to_litellm_error,
-    unexpected_error,
     unsupported_params_error,
 )
+from aiml_integrations.litellm._guard import Guard
+from aiml_integrations.litellm._image_edit import IMAGE_EDITS_PATH, image_edit_form
 from aiml_integrations.litellm._request import (
     CHAT_PATH,
     EMBEDDINGS_PATH,
@@ -51,370 +48,340 @@ from aiml_integrations.litellm._request import (
     timeout_seconds,
 )
 from aiml_integrations.litellm._response import (
-    StreamTranslator,
     chat_response,
     embedding_response,
     image_response,
 )
-from aiml_integrations.litellm._router_view import note_router_group
+from aiml_integrations.litellm._streams import (
+    AsyncChunks,
+    SyncChunks,
+    open_on_caller_loop,
+    stream_timeout,
+)
 from aiml_integrations.preflight import preflight
-from aiml_integrations.transport import AIMLAPIClient
+from aiml_integrations.transport import AIMLAPIClient, APIResponse
 
-__all__ = ["AIMLAPIProvider"]
-
-_LITELLM_ERRORS: tuple[type[BaseException], ...] = tuple(litellm.LITELLM_EXCEPTION_TYPES)
-
-
-def _convert(
-    error: BaseException, *, model: str | None, url: str, secrets: tuple[str, ...] = ()
-) -> BaseException:
-    """The typed LiteLLM exception for anything that went wrong in a handler."""
-    if isinstance(error, AIMLAPILiteLLMError):
-        return error
-    if isinstance(error, AIMLAPIError):
-        return to_litellm_error(error, model=model, url=url)
-    if isinstance(error, asyncio.TimeoutError | TimeoutError):
-        return timeout_error(None, model=model, url=url)
-    if isinstance(error, _LITELLM_ERRORS):
-        return error
-    return unexpected_error(error, model=model, url=url, secrets=secrets)
-
-
-class _Guard:
-    """``with _Guard(model, url) as guard:`` — whatever escapes leaves as a typed LiteLLM error.
-
-    ``guard.client`` is set once the client is known, so its key can be redacted from the
-    message of an unexpected exception.
-    """
-
-    def __init__(
-        self, model: str, url: str, litellm_params: Mapping[str, Any] | None = None
-    ) -> None:
-        self.model = model
-        self.url = url
-        self.litellm_params = litellm_params
-        self.client: AIMLAPIClient | None = None
-
-    def __enter__(self) -> _Guard:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc is None or not isinstance(exc, Exception):
-            return  # success, or GeneratorExit / KeyboardInterrupt / CancelledError
-        secrets = self.client.config.secrets() if self.client is not None else ()
-        converted = _convert(exc, model=self.model, url=self.url, secrets=secrets)
-        note_router_group(converted, self.litellm_params)
-        if converted is not exc:
-            raise converted from exc
-
-
-def _logged_params(logging_obj: Any) -> Mapping[str, Any] | None:
-    """The call's ``litellm_params`` where LiteLLM passes only its logging object (images)."""
-    params = getattr(logging_obj, "litellm_params", None)
-    return params if isinstance(params, Mapping) else None
-
-
-def _drop_params(litellm_params: Mapping[str, Any] | None, optional: Mapping[str, Any]) -> bool:
-    for source in (optional, litellm_params or {}):
-        value = source.get("drop_params")
-        if value is not None:
-            return bool(value)
-    return bool(getattr(litellm, "drop_params", False))
-
+__all__ = ["PREFLIGHT_PARAM", "AIMLAPIProvider"]
 
 #: Per call or per deployment (``litellm_params``): ``aimlapi_preflight=False`` sends the body
 #: without the catalog checks of :func:`aiml_integrations.preflight.preflight`.
 PREFLIGHT_PARAM = "aimlapi_preflight"
 _OFF = frozenset({"0", "false", "no", "off"})
 
+# The parameter order of each ``CustomLLM`` method, for the (rare) positional caller.
+_CHAT_ARGS = (
+    "model",
+    "messages",
+    "api_base",
+    "custom_prompt_dict",
+    "model_response",
+    "print_verbose",
+    "encoding",
+    "api_key",
+    "logging_obj",
+    "optional_params",
+    "acompletion",
+    "litellm_params",
+    "logger_fn",
+    "headers",
+    "timeout",
+    "client",
+)
+_EMBEDDING_ARGS = (
+    "model",
+    "input",
+    "model_response",
+    "print_verbose",
+    "logging_obj",
+    "optional_params",
+    "api_key",
+    "api_base",
+    "timeout",
+    "litellm_params",
+)
+_IMAGE_ARGS = (
+    "model",
+    "prompt",
+    "api_key",
+    "api_base",
+    "model_response",
+    "optional_params",
+    "logging_obj",
+    "timeout",
+    "client",
+)
+_AIMAGE_ARGS = (
+    "model",
+    "prompt",
+    "model_response",
+    "api_key",
+    "api_base",
+    "optional_params",
+    "logging_obj",
+    "timeout",
+    "client",
+)
+_IMAGE_EDIT_ARGS = (
+    "model",
+    "image",
+    "prompt",
+    "model_response",
+    "api_key",
+    "api_base",
+    "optional_params",
+    "logging_obj",
+    "timeout",
+    "client",
+)
 
-def _preflight_flag(
-    litellm_params: Mapping[str, Any] | None, optional: Mapping[str, Any]
-) -> bool | None:
-    """``aimlapi_preflight`` from the call or the deployment; ``None`` follows
-    ``$AIMLAPI_PREFLIGHT`` (on by default)."""
+
+def _named(names: Sequence[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {**dict(zip(names, args, strict=False)), **kwargs} if args else kwargs
+
+
+def _flag(name: str, optional: Mapping[str, Any], litellm_params: Mapping[str, Any] | None) -> Any:
+    """A per-call setting, else the deployment's (``litellm_params``), else ``None``."""
     for source in (optional, litellm_params or {}):
-        value = source.get(PREFLIGHT_PARAM)
+        value = source.get(name)
         if value is not None:
-            if isinstance(value, str):
-                return value.strip().lower() not in _OFF
-            return bool(value)
+            return value
     return None
 
 
-def _stream_timeout(seconds: float | None) -> Timeouts:
-    if seconds is None:
-        return Timeouts(total=None)
-    return Timeouts(connect=min(10.0, seconds), read=seconds, total=None)
+def _drop_params(optional: Mapping[str, Any], litellm_params: Mapping[str, Any] | None) -> bool:
+    value = _flag("drop_params", optional, litellm_params)
+    return bool(value) if value is not None else bool(getattr(litellm, "drop_params", False))
+
+
+def _preflight_flag(
+    optional: Mapping[str, Any], litellm_params: Mapping[str, Any] | None
+) -> bool | None:
+    """``aimlapi_preflight``; ``None`` follows ``$AIMLAPI_PREFLIGHT`` (on by default)."""
+    value = _flag(PREFLIGHT_PARAM, optional, litellm_params)
+    if isinstance(value, str):
+        return value.strip().lower() not in _OFF
+    return None if value is None else bool(value)
+
+
+@dataclass
+class _Call:
+    """One request: where it goes, how its body is built and how its answer is read."""
+
+    model: str
+    path: str
+    api_key: str | None
+    api_base: str | None
+    body: Callable[[], Any]
+    read: Callable[[APIResponse], Any]
+    logged_input: Any
+    logging_obj: Any = None
+    timeout: float | None = None
+    headers: dict[str, str] | None = None
+    litellm_params: Mapping[str, Any] | None = None
+    url: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.url = url_for(self.api_base, self.path)
+        if self.litellm_params is None:
+            # Image calls get only the logging object; it holds the same litellm_params.
+            params = getattr(self.logging_obj, "litellm_params", None)
+            self.litellm_params = params if isinstance(params, Mapping) else None
+
+
+def _log_pre_call(call: _Call, body: Any) -> None:
+    """LiteLLM's pre-call logging (raises ``RawRequestCaptured`` in a dry run)."""
+    pre_call = getattr(call.logging_obj, "pre_call", None)
+    if pre_call is None:
+        return
+    logged = body.fields if hasattr(body, "fields") else body
+    pre_call(
+        input=call.logged_input,
+        api_key=None,  # never hand the key to logging callbacks
+        additional_args={
+            "complete_input_dict": logged,
+            "api_base": call.url,
+            "headers": dict(call.headers or {}),
+        },
+    )
 
 
 class AIMLAPIProvider(CustomLLM):
     """AI/ML API as a LiteLLM custom provider (registered under the ``aimlapi`` slug)."""
 
-    # -- chat ----------------------------------------------------------------------------
+    # -- the call path -------------------------------------------------------------------
 
-    def _chat_body(
-        self,
-        model: str,
-        messages: Sequence[Any],
-        optional_params: Mapping[str, Any],
-        litellm_params: Mapping[str, Any] | None,
-        url: str,
-        *,
-        stream: bool,
-    ) -> dict[str, Any]:
-        drop_params = _drop_params(litellm_params, optional_params)
-        body, unsupported = chat_payload(
-            model, messages, optional_params, stream=stream, drop_params=drop_params
+    @staticmethod
+    def _prepare(call: _Call, guard: Guard) -> tuple[AIMLAPIClient, Any]:
+        client = guard.client = get_client(call.api_key, call.api_base)
+        body = call.body()
+        _log_pre_call(call, body)
+        return client, body
+
+    def _send(self, call: _Call) -> Any:
+        with Guard(call.model, call.url, litellm_params=call.litellm_params) as guard:
+            client, body = self._prepare(call, guard)
+            api = client.post(call.path, body, timeout=call.timeout, headers=call.headers)
+            return call.read(api)
+
+    async def _asend(self, call: _Call) -> Any:
+        with Guard(call.model, call.url, litellm_params=call.litellm_params) as guard:
+            client, body = self._prepare(call, guard)
+            sending = client.apost(call.path, body, timeout=call.timeout, headers=call.headers)
+            try:
+                api = await asyncio.wait_for(sending, call.timeout)
+            except asyncio.TimeoutError:
+                raise timeout_error(call.timeout, model=call.model, url=call.url) from None
+            return call.read(api)
+
+    def _stream(self, call: _Call) -> SyncChunks:
+        with Guard(call.model, call.url, litellm_params=call.litellm_params) as guard:
+            client, body = self._prepare(call, guard)
+            timeouts = stream_timeout(call.timeout)
+            events = client.stream(call.path, body, timeout=timeouts, headers=call.headers)
+            events.open()
+        return SyncChunks(events, call.model, call.url, client, call.litellm_params)
+
+    def _astream(self, call: _Call) -> AsyncChunks:
+        with Guard(call.model, call.url, litellm_params=call.litellm_params) as guard:
+            client, body = self._prepare(call, guard)
+            timeouts = stream_timeout(call.timeout)
+            events = client.astream(call.path, body, timeout=timeouts, headers=call.headers)
+            open_on_caller_loop(events, call.timeout)
+        return AsyncChunks(events, call.model, call.url, client, call.litellm_params)
+
+    # -- what each LiteLLM entry point sends ---------------------------------------------
+
+    @staticmethod
+    def _chat(kwargs: dict[str, Any], *, stream: bool) -> _Call:
+        model: str = kwargs["model"]
+        messages = kwargs["messages"]
+        optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
+        litellm_params = kwargs.get("litellm_params")
+        model_response = kwargs.get("model_response")
+
+        def body() -> dict[str, Any]:
+            drop = _drop_params(optional, litellm_params)
+            payload, unsupported = chat_payload(
+                model, messages, optional, stream=stream, drop_params=drop
+            )
+            if unsupported:
+                raise unsupported_params_error(unsupported, model=model, url=call.url)
+            try:
+                return preflight(
+                    payload, drop_params=drop, enabled=_preflight_flag(optional, litellm_params)
+                )
+            except InvalidRequestError as exc:
+                # Parameters the catalog says this model cannot take: LiteLLM's own type for it.
+                # (An unknown model goes through the category table: a NotFoundError.)
+                raise build(
+                    AIMLAPIUnsupportedParamsError, exc.info, model=model, url=call.url
+                ) from exc
+
+        call = _Call(
+            model=model,
+            path=CHAT_PATH,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=body,
+            read=lambda api: chat_response(api, model_response),
+            logged_input=messages,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+            headers=forward_headers(kwargs.get("headers")),
+            litellm_params=litellm_params,
         )
-        if unsupported:
-            raise unsupported_params_error(unsupported, model=model, url=url)
-        try:
-            return preflight(
-                body,
-                drop_params=drop_params,
-                enabled=_preflight_flag(litellm_params, optional_params),
-            )
-        except InvalidRequestError as exc:
-            # Parameters the catalog says this model cannot take: LiteLLM's own type for it.
-            # (An unknown model goes through the category table: a NotFoundError.)
-            raise build(AIMLAPIUnsupportedParamsError, exc.info, model=model, url=url) from exc
+        return call
 
-    def completion(
-        self,
-        model: str,
-        messages: list[Any],
-        api_base: str | None,
-        custom_prompt_dict: dict[str, Any],
-        model_response: ModelResponse,
-        print_verbose: Callable[..., Any],
-        encoding: Any,
-        api_key: str | None,
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        acompletion: Any = None,
-        litellm_params: dict[str, Any] | None = None,
-        logger_fn: Any = None,
-        headers: dict[str, Any] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> ModelResponse:
-        url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = self._chat_body(
-                model, messages, optional_params, litellm_params, url, stream=False
-            )
-            api = api_client.post(
-                CHAT_PATH, body, timeout=timeout_seconds(timeout), headers=forward_headers(headers)
-            )
-            return chat_response(api, model_response)
+    @staticmethod
+    def _embedding(kwargs: dict[str, Any]) -> _Call:
+        model: str = kwargs["model"]
+        inputs = kwargs["input"]
+        optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
+        payload = embedding_payload(model, inputs, optional)
+        model_response = kwargs.get("model_response") or EmbeddingResponse()
+        return _Call(
+            model=model,
+            path=EMBEDDINGS_PATH,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=lambda: payload,
+            read=lambda api: embedding_response(
+                api, model_response, requested=optional.get("encoding_format")
+            ),
+            logged_input=inputs,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+            litellm_params=kwargs.get("litellm_params"),
+        )
 
-    async def acompletion(
-        self,
-        model: str,
-        messages: list[Any],
-        api_base: str | None,
-        custom_prompt_dict: dict[str, Any],
-        model_response: ModelResponse,
-        print_verbose: Callable[..., Any],
-        encoding: Any,
-        api_key: str | None,
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        acompletion: Any = None,
-        litellm_params: dict[str, Any] | None = None,
-        logger_fn: Any = None,
-        headers: dict[str, Any] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> ModelResponse:
-        url = url_for(api_base, CHAT_PATH)
-        seconds = timeout_seconds(timeout)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = self._chat_body(
-                model, messages, optional_params, litellm_params, url, stream=False
-            )
-            call = api_client.apost(
-                CHAT_PATH, body, timeout=seconds, headers=forward_headers(headers)
-            )
-            try:
-                api = await asyncio.wait_for(call, seconds)
-            except asyncio.TimeoutError:
-                raise timeout_error(seconds, model=model, url=url) from None
-            return chat_response(api, model_response)
+    @staticmethod
+    def _image(kwargs: dict[str, Any]) -> _Call:
+        model: str = kwargs["model"]
+        prompt: str = kwargs["prompt"]
+        optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
+        model_response = kwargs.get("model_response") or ImageResponse()
+        return _Call(
+            model=model,
+            path=IMAGES_PATH,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=lambda: image_payload(model, prompt, optional),
+            read=lambda api: image_response(api, model_response),
+            logged_input=prompt,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+        )
 
-    def streaming(
-        self,
-        model: str,
-        messages: list[Any],
-        api_base: str | None,
-        custom_prompt_dict: dict[str, Any],
-        model_response: ModelResponse,
-        print_verbose: Callable[..., Any],
-        encoding: Any,
-        api_key: str | None,
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        acompletion: Any = None,
-        litellm_params: dict[str, Any] | None = None,
-        logger_fn: Any = None,
-        headers: dict[str, Any] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> Iterator[Any]:
-        url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = self._chat_body(
-                model, messages, optional_params, litellm_params, url, stream=True
-            )
-            translator = StreamTranslator(model)
-            with api_client.stream(
-                CHAT_PATH,
-                body,
-                timeout=_stream_timeout(timeout_seconds(timeout)),
-                headers=forward_headers(headers),
-            ) as events:
-                translator.note_headers(events.headers)
-                for event in events:
-                    yield from translator.feed(event)
-            yield translator.final_chunk()
+    @staticmethod
+    def _image_edit(kwargs: dict[str, Any]) -> _Call:
+        model: str = kwargs["model"]
+        prompt = kwargs.get("prompt")
+        images = kwargs.get("image") or ()
+        optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
+        model_response = kwargs.get("model_response") or ImageResponse()
+        return _Call(
+            model=model,
+            path=IMAGE_EDITS_PATH,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=lambda: image_edit_form(model, images, prompt, optional),
+            read=lambda api: image_response(api, model_response),
+            logged_input=prompt,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+            headers=forward_headers(optional.get("extra_headers")),
+        )
 
-    async def astreaming(
-        self,
-        model: str,
-        messages: list[Any],
-        api_base: str | None,
-        custom_prompt_dict: dict[str, Any],
-        model_response: ModelResponse,
-        print_verbose: Callable[..., Any],
-        encoding: Any,
-        api_key: str | None,
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        acompletion: Any = None,
-        litellm_params: dict[str, Any] | None = None,
-        logger_fn: Any = None,
-        headers: dict[str, Any] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> AsyncIterator[Any]:
-        url = url_for(api_base, CHAT_PATH)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = self._chat_body(
-                model, messages, optional_params, litellm_params, url, stream=True
-            )
-            translator = StreamTranslator(model)
-            async with api_client.astream(
-                CHAT_PATH,
-                body,
-                timeout=_stream_timeout(timeout_seconds(timeout)),
-                headers=forward_headers(headers),
-            ) as events:
-                translator.note_headers(events.headers)
-                async for event in events:
-                    for chunk in translator.feed(event):
-                        yield chunk
-            yield translator.final_chunk()
+    # -- LiteLLM's entry points ----------------------------------------------------------
 
-    # -- embeddings ----------------------------------------------------------------------
+    def completion(self, *args: Any, **kwargs: Any) -> Any:
+        return self._send(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=False))
 
-    def embedding(
-        self,
-        model: str,
-        input: list[Any],
-        model_response: EmbeddingResponse,
-        print_verbose: Callable[..., Any],
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        api_key: str | None = None,
-        api_base: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        litellm_params: dict[str, Any] | None = None,
-    ) -> EmbeddingResponse:
-        url = url_for(api_base, EMBEDDINGS_PATH)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = embedding_payload(model, input, optional_params)
-            api = api_client.post(EMBEDDINGS_PATH, body, timeout=timeout_seconds(timeout))
-            return embedding_response(api, model_response or EmbeddingResponse())
+    async def acompletion(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._asend(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=False))
 
-    async def aembedding(
-        self,
-        model: str,
-        input: list[Any],
-        model_response: EmbeddingResponse,
-        print_verbose: Callable[..., Any],
-        logging_obj: Any,
-        optional_params: dict[str, Any],
-        api_key: str | None = None,
-        api_base: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        litellm_params: dict[str, Any] | None = None,
-    ) -> EmbeddingResponse:
-        url = url_for(api_base, EMBEDDINGS_PATH)
-        seconds = timeout_seconds(timeout)
-        with _Guard(model, url, litellm_params) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = embedding_payload(model, input, optional_params)
-            try:
-                api = await asyncio.wait_for(
-                    api_client.apost(EMBEDDINGS_PATH, body, timeout=seconds), seconds
-                )
-            except asyncio.TimeoutError:
-                raise timeout_error(seconds, model=model, url=url) from None
-            return embedding_response(api, model_response or EmbeddingResponse())
+    def streaming(self, *args: Any, **kwargs: Any) -> Any:
+        return self._stream(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=True))
 
-    # -- images --------------------------------------------------------------------------
+    def astreaming(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        # Not a coroutine function on purpose: LiteLLM calls it from a worker thread and hands
+        # the result to its stream wrapper unawaited (see ``_streams``).
+        return self._astream(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=True))
 
-    def image_generation(
-        self,
-        model: str,
-        prompt: str,
-        api_key: str | None,
-        api_base: str | None,
-        model_response: ImageResponse,
-        optional_params: dict[str, Any],
-        logging_obj: Any,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> ImageResponse:
-        url = url_for(api_base, IMAGES_PATH)
-        with _Guard(model, url, _logged_params(logging_obj)) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = image_payload(model, prompt, optional_params)
-            api = api_client.post(IMAGES_PATH, body, timeout=timeout_seconds(timeout))
-            return image_response(api, model_response or ImageResponse())
+    def embedding(self, *args: Any, **kwargs: Any) -> Any:
+        return self._send(self._embedding(_named(_EMBEDDING_ARGS, args, kwargs)))
 
-    async def aimage_generation(
-        self,
-        model: str,
-        prompt: str,
-        model_response: ImageResponse,
-        api_key: str | None,
-        api_base: str | None,
-        optional_params: dict[str, Any],
-        logging_obj: Any,
-        timeout: float | httpx.Timeout | None = None,
-        client: Any = None,
-    ) -> ImageResponse:
-        url = url_for(api_base, IMAGES_PATH)
-        seconds = timeout_seconds(timeout)
-        with _Guard(model, url, _logged_params(logging_obj)) as guard:
-            api_client = guard.client = get_client(api_key, api_base)
-            body = image_payload(model, prompt, optional_params)
-            try:
-                api = await asyncio.wait_for(
-                    api_client.apost(IMAGES_PATH, body, timeout=seconds), seconds
-                )
-            except asyncio.TimeoutError:
-                raise timeout_error(seconds, model=model, url=url) from None
-            return image_response(api, model_response or ImageResponse())
+    async def aembedding(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._asend(self._embedding(_named(_EMBEDDING_ARGS, args, kwargs)))
+
+    def image_generation(self, *args: Any, **kwargs: Any) -> Any:
+        return self._send(self._image(_named(_IMAGE_ARGS, args, kwargs)))
+
+    async def aimage_generation(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._asend(self._image(_named(_AIMAGE_ARGS, args, kwargs)))
+
+    def image_edit(self, *args: Any, **kwargs: Any) -> Any:
+        return self._send(self._image_edit(_named(_IMAGE_EDIT_ARGS, args, kwargs)))
+
+    async def aimage_edit(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._asend(self._image_edit(_named(_IMAGE_EDIT_ARGS, args, kwargs)))

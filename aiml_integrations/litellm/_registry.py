@@ -26,6 +26,7 @@ import litellm
 from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
 from aiml_integrations.litellm._errors import PROVIDER
 from aiml_integrations.litellm._handler import AIMLAPIProvider
+from aiml_integrations.litellm._params import install as install_params
 
 __all__ = ["handler", "model_cost_entries", "model_cost_entry", "register"]
 
@@ -148,11 +149,15 @@ def register(*, catalog: Catalog | None = None, models: bool = True) -> AIMLAPIP
 
     Appends ``{"provider": "aimlapi", "custom_handler": handler}`` to
     ``litellm.custom_provider_map`` unless an ``aimlapi`` entry is already there (other
-    providers' entries are kept), and registers the catalog's chat, embedding and image
-    models with ``litellm.register_model`` under ``aimlapi/<id>`` and ``aimlapi/<alias>``.
-    Returns the handler.
+    providers' entries are kept), declares the OpenAI parameters AI/ML API takes
+    (:mod:`._params`), and registers the catalog's chat, embedding and image models with
+    ``litellm.register_model`` under ``aimlapi/<id>`` and ``aimlapi/<alias>``.
+    ``import aiml_integrations.litellm`` already does this once; call it again after replacing
+    ``litellm.custom_provider_map`` or to register another catalog. Returns the handler.
     """
+    install_params()
     with _lock:
+        _make_slug_known()
         _register_provider()
     if models:
         register_models(catalog)

@@ -155,13 +155,18 @@ def chat_payload(
 def embedding_payload(
     model: str, inputs: Sequence[Any] | str, optional_params: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The embeddings body: ``input`` always a list (one batch request)."""
+    """The embeddings body: ``input`` always a list (one batch request).
+
+    Without an ``encoding_format`` from the caller it asks for base64: a quarter of the bytes of
+    JSON floats and several times faster to decode (the answer is decoded back to floats).
+    """
     items = [inputs] if isinstance(inputs, str) else list(inputs)
     body: dict[str, Any] = {"model": model, "input": items}
     for name in EMBEDDING_PARAMS:
         if optional_params.get(name) is not None:
             body[name] = optional_params[name]
     body.update(_extra_body(optional_params))
+    body.setdefault("encoding_format", "base64")
     body["model"] = model
     return body
 

@@ -7,7 +7,8 @@ module adds what only AI/ML API knows:
 
 - ``_hidden_params["response_cost"]``: what AI/ML API *billed* (``meta.usage.usd_spent`` or
   ``x-aimlapi-usd-spent``). LiteLLM's logging uses a stamped cost as is; without one it
-  computes a cost from the prices registered for the model.
+  computes a cost from the prices registered for the model. The same amount is ``usage.cost``
+  on chat and embedding responses, which ``litellm.completion_cost(response)`` reads.
 - ``_hidden_params["aimlapi_request_id"]`` (``x-inference-id``, quote it to support),
   ``aimlapi_credits_used``, ``aimlapi_usd_spent``, and every response header under
   ``additional_headers`` as ``llm_provider-<name>`` (LiteLLM's convention).
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 from litellm.litellm_core_utils.llm_response_utils.convert_dict_to_response import (
@@ -43,6 +44,7 @@ from litellm.types.utils import (
 )
 
 from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._embedding_codec import decode_vector, encode_vector
 from aiml_integrations._images import image_items
 from aiml_integrations.transport import APIResponse, billing_of
 
@@ -91,36 +93,38 @@ def _normalise_message(message: Any) -> None:
 
 
 _R = TypeVar("_R")
+_P = ParamSpec("_P")
 
 
-def _reads(
-    kind: str,
-) -> Callable[[Callable[[APIResponse, _R], _R]], Callable[[APIResponse, _R], _R]]:
+def _reads(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Turn a failure to read a 2xx answer into a typed error *with its request id*.
 
     A body of the wrong shape (:class:`UnreadableAnswer`, raised by the readers' checks) is the
     retryable server error; anything else the reading raises is our code (or LiteLLM's)
     failing: the non-retryable internal error, logged once, the cause chained. Only here is
-    the response (status, ``x-inference-id``) still at hand — the id to quote to support.
+    the response (status, ``x-inference-id``) still at hand — the id to quote to support. The
+    decorated reader takes the ``APIResponse`` first.
     """
 
-    def wrap(read: Callable[[APIResponse, _R], _R]) -> Callable[[APIResponse, _R], _R]:
+    def wrap(read: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(read)
-        def reading(api: APIResponse, model_response: _R) -> _R:
+        def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
-                return read(api, model_response)
+                return read(*args, **kwargs)
             except UnreadableAnswer as exc:
+                api = args[0]
                 raise malformed_answer(
                     f"a {kind} answer this client cannot read ({exc})",
-                    status_code=api.status_code,
-                    request_id=api.request_id,
+                    status_code=getattr(api, "status_code", None),
+                    request_id=getattr(api, "request_id", None),
                 ) from exc
             except Exception as exc:
+                api = args[0]
                 raise internal_error(
                     f"reading a {kind} answer",
                     exc,
-                    status_code=api.status_code,
-                    request_id=api.request_id,
+                    status_code=getattr(api, "status_code", None),
+                    request_id=getattr(api, "request_id", None),
                 ) from exc
 
         return reading
@@ -139,6 +143,7 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
         if not isinstance(choice, dict) or not isinstance(choice.get("message") or {}, dict):
             raise UnreadableAnswer("a choice that is not an object with a 'message' object")
         _normalise_message(choice.get("message"))
+    _bill_usage(data, api)
     result = convert_to_model_response_object(
         response_object=data,
         model_response_object=model_response,
@@ -148,18 +153,52 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     return _stamp(result, api)  # type: ignore[no-any-return]
 
 
+def _bill_usage(data: dict[str, Any], api: APIResponse) -> None:
+    """What AI/ML API billed as ``usage.cost``, the field ``litellm.completion_cost`` reads as a
+    provider-reported charge (without it, it prices the tokens from LiteLLM's cost map)."""
+    usage = data.get("usage")
+    if api.usd_spent is not None and isinstance(usage, dict):
+        data["usage"] = {**usage, "cost": api.usd_spent}
+
+
+def _vectors(items: list[Any], requested: str | None) -> list[Any]:
+    """Each item's vector in the form the caller asked for.
+
+    No choice (``requested`` is ``None``): the handler asked for base64, which is decoded here
+    to floats. ``"base64"``: base64 strings, also when a model answered floats anyway (what an
+    openai SDK behind the Proxy expects). ``"float"``: floats.
+    """
+    out: list[Any] = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise UnreadableAnswer("an embedding that is not an object")
+        vector = decode_vector(item.get("embedding"))
+        if vector is None:
+            raise UnreadableAnswer("an embedding that is neither floats nor base64 float32")
+        if requested == "base64":
+            raw = item.get("embedding")
+            embedding: Any = raw if isinstance(raw, str) else encode_vector(vector)
+        else:
+            embedding = vector
+        out.append({**item, "embedding": embedding})
+    return out
+
+
 @_reads("embeddings")
-def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> EmbeddingResponse:
-    """An ``EmbeddingResponse`` (vectors in input order, usage)."""
+def embedding_response(
+    api: APIResponse, model_response: EmbeddingResponse, *, requested: str | None = None
+) -> EmbeddingResponse:
+    """An ``EmbeddingResponse`` (vectors in input order, in the caller's encoding; usage)."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise UnreadableAnswer("no 'data' list")
     if not all(isinstance(item, dict) for item in data["data"]):
         raise UnreadableAnswer("an embedding that is not an object")
     data = {k: v for k, v in data.items() if k != "meta"}
-    data["data"] = sorted(
+    items = sorted(
         data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
     )
+    data["data"] = _vectors(items, requested)
     usage = data.get("usage")
     if not isinstance(usage, dict):
         data["usage"] = {"prompt_tokens": 0, "total_tokens": 0}
@@ -169,6 +208,8 @@ def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> E
         response_type="embedding",
         _response_headers=dict(api.headers),
     )
+    if api.usd_spent is not None and result.usage is not None:
+        result.usage.cost = api.usd_spent  # rebuilt by LiteLLM from the token counts only
     return _stamp(result, api)  # type: ignore[no-any-return]
 
 

@@ -1,11 +1,10 @@
 """The LiteLLM Proxy entry point: name ``aiml_integrations.litellm.proxy.handler`` in config.yaml.
 
-Why a module of its own: the Proxy assigns ``litellm.custom_provider_map`` from its config and
-never calls :func:`aiml_integrations.litellm.register`, so the catalog's model info (context
-windows, capabilities, prices) would be missing there — no ``max_input_tokens`` for
-``enable_pre_call_checks``, nothing in ``/model/info``. Importing this module registers that
-model info (once per process, about 0.1 s); the plain ``aiml_integrations.litellm`` import stays
-free of the side effect.
+Why a module of its own: the Proxy assigns ``litellm.custom_provider_map`` from its config
+after importing the handler, so the config must name the handler itself. The catalog's model
+info (context windows for ``enable_pre_call_checks``, capabilities and prices in
+``/model/info``) is registered by ``import aiml_integrations.litellm``; the call below only
+makes that explicit here (it is idempotent).
 
 ::
 

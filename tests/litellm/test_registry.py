@@ -122,6 +122,7 @@ def test_registered_prices_drive_cost_when_nothing_was_billed(
         "aiml_integrations.litellm._response._hidden",
         lambda api: {"aimlapi_request_id": api.request_id},
     )
+    monkeypatch.setattr("aiml_integrations.litellm._response._bill_usage", lambda data, api: None)
     response = litellm.completion(
         model="aimlapi/gpt-4o-mini-2024-07-18",
         messages=[{"role": "user", "content": "hi"}],

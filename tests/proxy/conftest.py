@@ -34,7 +34,8 @@ from ._procs import (
     wait_for_port,
 )
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "examples" / "proxy" / "config.yaml"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_CONFIG = REPO_ROOT / "examples" / "proxy" / "config.yaml"
 MASTER_KEY = "sk-proxy-e2e-master"
 KEY_A = "aiml-key-a"
 KEY_B = "aiml-key-b"
@@ -94,6 +95,7 @@ TEST_GROUPS = [
     _deployment("limited", "aimlapi/openai/gpt-4o", KEY_LIMITED),
     _deployment("typo", "aimlapi/openai/gpt-4o-typo", KEY_B),
     _deployment("short", "aimlapi/gpt-4o-mini", KEY_B),
+    _deployment("embed", "aimlapi/text-embedding-3-small", KEY_B),
 ]
 
 
@@ -131,6 +133,11 @@ class Stack:
 def _child_env(extra: dict[str, str]) -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
     env = {k: v for k, v in os.environ.items() if k in keep}
+    # The proxies must import the package under test (this checkout), not whichever copy the
+    # environment has installed.
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
+    )
     env.update(
         LITELLM_LOCAL_MODEL_COST_MAP="True",
         LITELLM_TELEMETRY="False",

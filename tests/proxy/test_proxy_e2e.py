@@ -87,6 +87,30 @@ def test_streaming_through_the_proxy(stack: Stack, mock: MockAIMLAPI) -> None:
     assert _sent(mock) == [(KEY_A, 200)]
 
 
+def test_embeddings_with_the_sdk_default_encoding(stack: Stack, mock: MockAIMLAPI) -> None:
+    """The openai SDK asks for base64 unless told otherwise (LiteLLM used to refuse it: 400)."""
+    response = stack.client("A").embeddings.create(model="embed", input=["alpha", "beta"])
+    assert [len(item.embedding) for item in response.data] == [1536, 1536]
+    assert all(isinstance(x, float) for x in response.data[0].embedding)  # SDK-decoded
+    assert response.data[0].embedding != response.data[1].embedding
+    [sent] = mock.requests_for(path="/v1/embeddings")
+    assert (sent.api_key, sent.status) == (KEY_B, 200)
+    assert sent.json["encoding_format"] == "base64"
+
+
+@pytest.mark.parametrize("encoding", ["base64", "float"])
+def test_embeddings_with_dimensions(stack: Stack, mock: MockAIMLAPI, encoding: str) -> None:
+    create: Any = stack.client("B").embeddings.create
+    response = create(model="embed", input="alpha", dimensions=32, encoding_format=encoding)
+    vector = response.data[0].embedding
+    if encoding == "base64":  # asked explicitly: the SDK hands back the string as sent
+        assert isinstance(vector, str)
+    else:
+        assert isinstance(vector, list) and len(vector) == 32
+    [sent] = mock.requests_for(path="/v1/embeddings")
+    assert (sent.json["dimensions"], sent.json["encoding_format"]) == (32, encoding)
+
+
 # --- errors: status and type as an OpenAI client sees them ------------------------------------
 
 
