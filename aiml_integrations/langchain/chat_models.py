@@ -15,10 +15,16 @@ first chunk. Put ``max_retries=0`` on models behind ``with_fallbacks`` /
 
 from __future__ import annotations
 
-import asyncio
-import time
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
+from contextlib import aclosing
 from functools import cache
 from typing import Any
 
@@ -46,10 +52,9 @@ from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
 from aiml_integrations.langchain._retry import (
     acall_with_retries,
+    astream_with_retries,
     call_with_retries,
-    log_retry,
-    retry_delay,
-    should_retry,
+    stream_with_retries,
 )
 from aiml_integrations.langchain._structured import (
     StructuredMethod,
@@ -437,27 +442,18 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
         include_usage = kwargs.get("stream_usage", self.stream_usage)
         payload = self._payload(messages, stop, True, kwargs)
         client = self._get_client()
-        attempt = 0
-        while True:
-            yielded = False
+
+        def attempt() -> Generator[ChatGenerationChunk, None, None]:
             state = _StreamState()
-            try:
-                with client.stream(_PATH, payload) as events:
-                    for event in events:
-                        chunk = self._event_chunk(event, state)
-                        if chunk is not None:
-                            yielded = True
-                            yield chunk
-                    request_id = events.request_id
-                yield state.closing_chunk(request_id, include_usage, payload["model"])
-                return
-            except AIMLAPIError as exc:
-                if yielded or not should_retry(exc, attempt, self.max_retries):
-                    raise_native(exc)
-                delay = retry_delay(exc, attempt)
-                log_retry(exc, attempt, self.max_retries, delay)
-                time.sleep(delay)
-                attempt += 1
+            with client.stream(_PATH, payload) as events:
+                for event in events:
+                    chunk = self._event_chunk(event, state)
+                    if chunk is not None:
+                        yield chunk
+                request_id = events.request_id
+            yield state.closing_chunk(request_id, include_usage, payload["model"])
+
+        yield from stream_with_retries(attempt, self.max_retries)
 
     # -- async -------------------------------------------------------------------------------
 
@@ -483,27 +479,20 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
         include_usage = kwargs.get("stream_usage", self.stream_usage)
         payload = self._payload(messages, stop, True, kwargs)
         client = self._get_client()
-        attempt = 0
-        while True:
-            yielded = False
+
+        async def attempt() -> AsyncGenerator[ChatGenerationChunk, None]:
             state = _StreamState()
-            try:
-                async with client.astream(_PATH, payload) as events:
-                    async for event in events:
-                        chunk = self._event_chunk(event, state)
-                        if chunk is not None:
-                            yielded = True
-                            yield chunk
-                    request_id = events.request_id
-                yield state.closing_chunk(request_id, include_usage, payload["model"])
-                return
-            except AIMLAPIError as exc:
-                if yielded or not should_retry(exc, attempt, self.max_retries):
-                    raise_native(exc)
-                delay = retry_delay(exc, attempt)
-                log_retry(exc, attempt, self.max_retries, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
+            async with client.astream(_PATH, payload) as events:
+                async for event in events:
+                    chunk = self._event_chunk(event, state)
+                    if chunk is not None:
+                        yield chunk
+                request_id = events.request_id
+            yield state.closing_chunk(request_id, include_usage, payload["model"])
+
+        async with aclosing(astream_with_retries(attempt, self.max_retries)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     # -- tools and structured output ---------------------------------------------------------
 
