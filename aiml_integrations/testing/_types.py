@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiml_integrations.catalog import Catalog
+from aiml_integrations.testing._prompt_cache import PromptCache
 
 __all__ = ["Abort", "Call", "RecordedRequest", "Reply", "RouteEnv", "StreamReply", "VideoJob"]
 
@@ -95,6 +96,7 @@ class RouteEnv:
     video_polls_to_complete: int = 2
     stream_interval: float = 0.0
     videos: dict[str, VideoJob] = field(default_factory=dict)
+    prompt_cache: PromptCache = field(default_factory=PromptCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
