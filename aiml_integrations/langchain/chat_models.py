@@ -64,6 +64,7 @@ from aiml_integrations.langchain._structured import (
     structured_parser,
     with_raw,
 )
+from aiml_integrations.langchain._tokens import ApproximateTokenCounts
 from aiml_integrations.langchain._usage import usage_metadata
 from aiml_integrations.preflight import preflight as _preflight
 from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
@@ -126,7 +127,7 @@ class _StreamState:
         return ChatGenerationChunk(message=message)
 
 
-class ChatAIMLAPI(ClientOwner, BaseChatModel):
+class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
     """Chat model served by AI/ML API (aimlapi.com), OpenAI-compatible chat completions.
 
     Setup: ``pip install aiml-integrations`` and set ``AIMLAPI_API_KEY`` (or ``AIML_API_KEY``).
@@ -145,6 +146,9 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
 
     The client (connection pool) is created on first use and reused by every call of this
     instance; settings changed after the first call are not picked up by the pool.
+
+    Token counts (``get_num_tokens_from_messages``, ``trim_messages(token_counter=model)``)
+    are approximate and work offline (:mod:`aiml_integrations.langchain._tokens`).
     """
 
     model: str = Field(alias="model_name")
@@ -404,10 +408,11 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
             credits, usd = billing_of(event)
             state.credits = credits if credits is not None else state.credits
             state.usd = usd if usd is not None else state.usd
-        choices = event.get("choices")
-        if not choices:
+        # With n > 1 the events interleave the choices; a stream is one message, so it
+        # follows the first choice (``invoke`` / ``generate`` return all n).
+        choice = next((c for c in event.get("choices") or () if c.get("index", 0) == 0), None)
+        if choice is None:
             return None
-        choice = choices[0]
         if choice.get("finish_reason"):
             state.finish_reason = choice["finish_reason"]
         delta = choice.get("delta")
