@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from aiml_integrations import __version__
+from aiml_integrations._borrowed_http import BorrowedAsyncClient, BorrowedClient, OneAsyncClient
 from aiml_integrations._error_parse import (
     exception_from_info,
     is_error_event,
@@ -179,9 +180,20 @@ class AIMLAPIClient:
 
     Build it once and reuse it: the sync client and one async client per event loop are
     created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them.
+
+    ``http_client`` / ``http_async_client``: httpx clients the caller owns (proxies, mTLS,
+    custom transports, a pool shared by many instances). They are used instead of our own and
+    never closed here (:mod:`aiml_integrations._borrowed_http`); errors are typed the same.
     """
 
-    def __init__(self, config: AIMLAPIConfig | None = None, **resolve: Any) -> None:
+    def __init__(
+        self,
+        config: AIMLAPIConfig | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        **resolve: Any,
+    ) -> None:
         self.config = config if config is not None else AIMLAPIConfig.resolve(**resolve)
         self._timeout = _httpx_timeout(self.config.timeouts)
         self._secrets = self.config.secrets()
@@ -192,6 +204,15 @@ class AIMLAPIClient:
         )
         self._urls: dict[str, httpx.URL] = {}
         self._timeouts: dict[float, tuple[httpx.Timeout, Timeouts]] = {}
+        base_url, headers = self.config.base_url, self._client_kwargs()["headers"]
+        self._borrowed = (
+            BorrowedClient(http_client, base_url, headers) if http_client is not None else None
+        )
+        self._aborrowed = (
+            OneAsyncClient(BorrowedAsyncClient(http_async_client, base_url, headers))
+            if http_async_client is not None
+            else None
+        )
 
     def __repr__(self) -> str:
         return f"AIMLAPIClient(base_url={self.config.base_url!r})"
@@ -217,7 +238,9 @@ class AIMLAPIClient:
             "follow_redirects": False,
         }
 
-    def _sync(self) -> httpx.Client:
+    def _sync(self) -> httpx.Client | BorrowedClient:
+        if self._borrowed is not None:
+            return self._borrowed
         client = self._client
         if client is None:
             with self._lock:
@@ -226,7 +249,9 @@ class AIMLAPIClient:
                 client = self._client
         return client
 
-    def _apools(self) -> _AsyncPools:
+    def _apools(self) -> _AsyncPools | OneAsyncClient:
+        if self._aborrowed is not None:
+            return self._aborrowed
         loop = asyncio.get_running_loop()
         pools = self._aclients.get(loop)
         if pools is None:
@@ -235,14 +260,18 @@ class AIMLAPIClient:
         return pools
 
     def close(self) -> None:
-        """Close the sync pool (async pools are closed by :meth:`aclose` on their loop)."""
+        """Close the sync pool (async pools are closed by :meth:`aclose` on their loop).
+
+        A caller's ``http_client`` stays open: its owner closes it."""
         with self._lock:
             client, self._client = self._client, None
         if client is not None:
             client.close()
 
     async def aclose(self) -> None:
-        """Close the pool of the running loop; pools of other (dead) loops are dropped."""
+        """Close the pool of the running loop; pools of other (dead) loops are dropped.
+
+        A caller's ``http_async_client`` stays open: its owner closes it."""
         loop = asyncio.get_running_loop()
         pools = self._aclients.pop(loop, None)
         self._aclients.clear()
@@ -664,7 +693,7 @@ class AsyncSSEStream(_StreamBase):
     ) -> None:
         await self.aclose()
 
-    _pools: _AsyncPools | None = None
+    _pools: _AsyncPools | OneAsyncClient | None = None
     _slot = -1
 
     def _release(self) -> None:

@@ -28,6 +28,7 @@ from contextlib import aclosing
 from functools import cache
 from typing import Any
 
+import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
     BaseChatModel,
@@ -182,6 +183,11 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
     default_headers: dict[str, str] | None = None
     client_request_id: str | None = None
     """Sent as ``X-Client-Request-Id`` so calls can be traced in AI/ML API's logs."""
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """An ``httpx.Client`` you own (proxy, mTLS, custom transport, a pool shared by many
+    models): used for sync calls instead of our own pool, never closed by this model."""
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    """An ``httpx.AsyncClient`` you own, for async calls; never closed by this model."""
     preflight: bool = True
     """Check each request against the model catalog before sending
     (:func:`aiml_integrations.preflight.preflight`): fold system messages for models without a

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
@@ -58,11 +59,21 @@ class AIMLAPIEmbeddings(ClientOwner, BaseModel, Embeddings):
     timeout: float | None = Field(default=None, alias="request_timeout")
     max_retries: int = 2
     default_headers: dict[str, str] | None = None
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """An ``httpx.Client`` you own (proxy, mTLS, custom transport, a pool shared by many
+    models): used for sync calls instead of our own pool, never closed by this model."""
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    """An ``httpx.AsyncClient`` you own, for async calls; never closed by this model."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra request-body fields, sent as-is. ``{"encoding_format": "float"}`` asks for JSON
     floats instead of the default base64 (the vectors returned are the same)."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", protected_namespaces=())
+    model_config = ConfigDict(
+        populate_by_name=True,
+        extra="forbid",
+        protected_namespaces=(),
+        arbitrary_types_allowed=True,
+    )
 
     _client: AIMLAPIClient | None = PrivateAttr(default=None)
 
