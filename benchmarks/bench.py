@@ -14,7 +14,8 @@ server costs a few tens of µs and the numbers are dominated by the client. What
 2. streaming, 500 chunks: time to first token and total;
 3. 200-way async concurrency: calls per second;
 4. import time in a fresh interpreter (median of several);
-5. RSS growth over 10,000 calls (fresh process per subject).
+5. RSS growth over 10,000 calls (fresh process per subject);
+6. bulk embeddings: 1,000 texts x 1,536 dimensions in one request, against ``OpenAIEmbeddings``.
 
 Each measure is a module of ``benchmarks/bench_cases/``; this file only runs them in order.
 Peers that are not installed (``langchain-openai``, ``litellm``) are reported as "skipped".

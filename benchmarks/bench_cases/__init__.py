@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench_cases import concurrency, imports, memory, per_call, streaming
+from bench_cases import concurrency, embeddings, imports, memory, per_call, streaming
 from bench_cases._report import Report
 from bench_cases._settings import Settings
 
 Case = Callable[[str, Settings, Report], None]
 
-CASES: list[Case] = [per_call.run, streaming.run, concurrency.run, memory.run, imports.run]
+CASES: list[Case] = [
+    per_call.run,
+    streaming.run,
+    concurrency.run,
+    memory.run,
+    imports.run,
+    embeddings.run,
+]
 
 __all__ = ["CASES", "Case", "Report", "Settings"]
