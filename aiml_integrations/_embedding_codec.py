@@ -18,6 +18,8 @@ from typing import Any
 __all__ = ["decode_vector", "encode_vector"]
 
 _SWAP = sys.byteorder != "little"
+_FLOAT = frozenset({float})
+_NUMBER = frozenset({float, int})
 
 
 def decode_vector(value: Any) -> list[float] | None:
@@ -27,8 +29,13 @@ def decode_vector(value: Any) -> list[float] | None:
     request id), never raises on bad input.
     """
     if isinstance(value, list):
-        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
-            return [float(x) for x in value] if value and not isinstance(value[0], float) else value
+        # One C-level pass over the element types (a generator of isinstance checks costs
+        # more than parsing the JSON did); bools are ints to isinstance, not here.
+        kinds = set(map(type, value))
+        if kinds <= _FLOAT:
+            return value
+        if kinds <= _NUMBER:
+            return [float(x) for x in value]
         return None
     if isinstance(value, str):
         try:

@@ -71,14 +71,34 @@ class AIMLAPIClient:
     Calls racing a close either finish, fail as a typed
     :class:`~aiml_integrations.errors.APIConnectionError`, or (when the pool closed before
     anything was sent) run again on a fresh pool.
+
+    ``http_client`` / ``http_async_client``: httpx clients the caller owns (proxies, mTLS,
+    custom transports, event hooks, one pool shared by many instances). They are *borrowed*:
+    used instead of our pools, never closed here, and never changed — they may be shared by
+    instances with other keys and base URLs, so each request on them carries what our own
+    clients have as defaults (the absolute URL, our headers with the key; the caller's client
+    headers still apply underneath). Redirects are not followed on any client, so the key
+    cannot follow one to another host. Their failures are the same httpx exceptions and are
+    typed exactly like ours.
     """
 
-    def __init__(self, config: AIMLAPIConfig | None = None, **resolve: Any) -> None:
+    def __init__(
+        self,
+        config: AIMLAPIConfig | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        **resolve: Any,
+    ) -> None:
         self.config = config if config is not None else AIMLAPIConfig.resolve(**resolve)
         self._timeout = httpx_timeout(self.config.timeouts)
         self._secrets = self.config.secrets()
-        self._pool = SyncPool(lambda: httpx.Client(**self._client_kwargs()))
-        self._loops = LoopPools(lambda: httpx.AsyncClient(**self._client_kwargs(SHARD_LIMITS)))
+        self._borrowed = (http_client, http_async_client)
+        self._defaults: dict[str, str] = self._client_kwargs()["headers"]
+        self._pool = SyncPool(lambda: httpx.Client(**self._client_kwargs()), http_client)
+        self._loops = LoopPools(
+            lambda: httpx.AsyncClient(**self._client_kwargs(SHARD_LIMITS)), http_async_client
+        )
         self._urls: dict[str, httpx.URL] = {}
         self._timeouts: dict[float, tuple[httpx.Timeout, Timeouts]] = {}
 
@@ -141,6 +161,21 @@ class AIMLAPIClient:
             return path
         url = self._urls[path] = httpx.URL(self.config.base_url + path)
         return url
+
+    def _target(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        path: str,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[httpx.URL | str, Mapping[str, str] | None]:
+        """URL and headers of one request on ``client``: as given on our own clients (their
+        defaults add the rest); absolute and with our headers on a borrowed one."""
+        url = self._url(path)
+        if client is not self._borrowed[0] and client is not self._borrowed[1]:
+            return url, headers
+        if isinstance(url, str):
+            url = self.config.base_url + (url if url.startswith("/") else "/" + url)
+        return url, {**self._defaults, **headers} if headers else self._defaults
 
     def _call_timeout(self, timeout: Timeouts | float | None) -> tuple[httpx.Timeout, Timeouts]:
         if timeout is None:
@@ -212,15 +247,27 @@ class AIMLAPIClient:
     # -- JSON calls ----------------------------------------------------------------------
 
     def _send(
-        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        timeout: Timeouts | float | None,
+        headers: Mapping[str, str] | None,
+        **kwargs: Any,
     ) -> httpx.Response:
         httpx_timeout, resolved = self._call_timeout(timeout)
-        url = self._url(path)
         pool = self._pool
         for _ in range(CLOSED_RETRIES):
             client = pool.acquire()
+            url, sent_headers = self._target(client, path, headers)
             try:
-                return client.request(method, url, timeout=httpx_timeout, **kwargs)
+                return client.request(
+                    method,
+                    url,
+                    timeout=httpx_timeout,
+                    headers=sent_headers,
+                    follow_redirects=False,
+                    **kwargs,
+                )
             except httpx.HTTPError as exc:
                 raise transport_error(exc, path, resolved.total or resolved.read) from exc
             except RuntimeError as exc:  # a borrowed client its owner closed meanwhile
@@ -231,16 +278,28 @@ class AIMLAPIClient:
         raise closed_error(path)
 
     async def _asend(
-        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        timeout: Timeouts | float | None,
+        headers: Mapping[str, str] | None,
+        **kwargs: Any,
     ) -> httpx.Response:
         httpx_timeout, resolved = self._call_timeout(timeout)
-        url = self._url(path)
         for _ in range(CLOSED_RETRIES):
             pools = self._apools()
             slot = pools.acquire()
             client = pools.clients[slot]
+            url, sent_headers = self._target(client, path, headers)
             try:
-                return await client.request(method, url, timeout=httpx_timeout, **kwargs)
+                return await client.request(
+                    method,
+                    url,
+                    timeout=httpx_timeout,
+                    headers=sent_headers,
+                    follow_redirects=False,
+                    **kwargs,
+                )
             except httpx.HTTPError as exc:
                 raise transport_error(exc, path, resolved.total or resolved.read) from exc
             except RuntimeError as exc:
@@ -261,7 +320,7 @@ class AIMLAPIClient:
         """POST JSON (or an :class:`EncodedBody`) to ``path``; ``AIMLAPIError`` on failure."""
         self._check_key()
         content, headers = encode(payload, headers)
-        response = self._send("POST", path, timeout, content=content, headers=headers)
+        response = self._send("POST", path, timeout, headers, content=content)
         return self._finish(response, path)
 
     async def apost(
@@ -275,7 +334,7 @@ class AIMLAPIClient:
         """Async :meth:`post`."""
         self._check_key()
         content, headers = encode(payload, headers)
-        response = await self._asend("POST", path, timeout, content=content, headers=headers)
+        response = await self._asend("POST", path, timeout, headers, content=content)
         return self._finish(response, path)
 
     def get(
@@ -287,7 +346,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """GET ``path``; a 2xx or 304 response is returned as is, anything else raises."""
-        response = self._send("GET", path, timeout, params=params, headers=headers)
+        response = self._send("GET", path, timeout, headers, params=params)
         return self._got(response, path)
 
     async def aget(
@@ -299,7 +358,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """Async :meth:`get`."""
-        response = await self._asend("GET", path, timeout, params=params, headers=headers)
+        response = await self._asend("GET", path, timeout, headers, params=params)
         return self._got(response, path)
 
     # -- streams -------------------------------------------------------------------------

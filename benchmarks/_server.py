@@ -7,7 +7,10 @@ overhead we want to measure. This server parses just enough HTTP (request line, 
 
 - ``POST .../chat/completions`` without ``"stream": true`` → a fixed chat completion (JSON);
 - with ``"stream": true`` → a fixed stream of ``--chunks`` SSE deltas, usage, ``[DONE]``
-  (chunked transfer encoding, one HTTP chunk per event, all written at once).
+  (chunked transfer encoding, one HTTP chunk per event, all written at once);
+- ``POST .../embeddings`` → one vector per input, ``dimensions`` long (default 1,536), as
+  JSON floats or, when the body asks ``"encoding_format": "base64"``, base64 float32 (the
+  OpenAI wire formats); built once per shape and format, then answered from bytes.
 
 Run it in its own process (it prints ``PORT <n>`` on stdout once listening) so it does not
 share the GIL with the client being measured.
@@ -17,8 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
+import random
 import sys
+from array import array
 
 _COMPLETION = {
     "id": "chatcmpl-bench",
@@ -88,6 +94,35 @@ def _stream_reply(chunks: int) -> bytes:
     return b"".join(parts)
 
 
+_EMBEDDING_REPLIES: dict[tuple[int, int, bool], bytes] = {}
+
+
+def _embedding_reply(body: bytes) -> bytes:
+    request = json.loads(body)
+    texts = request.get("input")
+    count = len(texts) if isinstance(texts, list) else 1
+    dims = int(request.get("dimensions") or 1536)
+    as_base64 = request.get("encoding_format") == "base64"
+    key = (count, dims, as_base64)
+    if key not in _EMBEDDING_REPLIES:
+        rng = random.Random(0)
+        data = []
+        for index in range(count):
+            vector = array("f", [rng.uniform(-0.1, 0.1) for _ in range(dims)])
+            value: object = (
+                base64.b64encode(vector.tobytes()).decode() if as_base64 else vector.tolist()
+            )
+            data.append({"object": "embedding", "index": index, "embedding": value})
+        payload = {
+            "object": "list",
+            "data": data,
+            "model": "text-embedding-3-small",
+            "usage": {"prompt_tokens": count, "total_tokens": count},
+        }
+        _EMBEDDING_REPLIES[key] = _json_reply(json.dumps(payload).encode())
+    return _EMBEDDING_REPLIES[key]
+
+
 class _Protocol(asyncio.Protocol):
     def __init__(self, json_reply: bytes, stream_reply: bytes) -> None:
         self._json = json_reply
@@ -121,8 +156,11 @@ class _Protocol(asyncio.Protocol):
                 return
             body = self._buf[end + 4 : total]
             self._buf = self._buf[total:]
-            streaming = b'"stream":true' in body or b'"stream": true' in body
             assert self._transport is not None
+            if "/embeddings" in head.split("\r\n", 1)[0]:
+                self._transport.write(_embedding_reply(body))
+                continue
+            streaming = b'"stream":true' in body or b'"stream": true' in body
             self._transport.write(self._stream if streaming else self._json)
 
 

@@ -16,6 +16,7 @@ server costs a few tens of µs and the numbers are dominated by the client. What
 4. import time in a fresh interpreter (median of several);
 5. RSS growth over 10,000 calls (fresh process per subject);
 6. the catalog: load, ``register()`` with every model (target < 50 ms), import + first call.
+7. bulk embeddings: 1,000 texts x 1,536 dimensions in one request, against ``OpenAIEmbeddings``.
 
 Each measure is a module of ``benchmarks/bench_cases/``; this file only runs them in order.
 Peers that are not installed (``langchain-openai``, ``litellm``) are reported as "skipped".

@@ -259,15 +259,16 @@ class SSEStream(_StreamBase):
         for _ in range(CLOSED_RETRIES):
             self._release()
             client = self._client = pool.acquire()
+            url, headers = self._owner._target(client, self._path, self._headers)
             request = client.build_request(
                 "POST",
-                self._owner._url(self._path),
+                url,
                 content=dumps(self._payload),
-                headers=self._headers,
+                headers=headers,
                 timeout=self._httpx_timeout,
             )
             try:
-                return client.send(request, stream=True)
+                return client.send(request, stream=True, follow_redirects=False)
             except httpx.HTTPError as exc:
                 self._release()
                 raise self._failed(exc) from exc
@@ -378,15 +379,16 @@ class AsyncSSEStream(_StreamBase):
             self._slot = pools.acquire()
             self._pools = pools
             client = pools.clients[self._slot]
+            url, headers = self._owner._target(client, self._path, self._headers)
             request = client.build_request(
                 "POST",
-                self._owner._url(self._path),
+                url,
                 content=dumps(self._payload),
-                headers=self._headers,
+                headers=headers,
                 timeout=self._httpx_timeout,
             )
             try:
-                return await client.send(request, stream=True)
+                return await client.send(request, stream=True, follow_redirects=False)
             except httpx.HTTPError as exc:
                 self._release()
                 raise self._failed(exc) from exc

@@ -10,12 +10,18 @@ holds the lock that makes first use thread-safe (eight threads sharing a fresh m
 pool), and it copies and pickles as an *empty* slot. Pools, sockets and locks cannot be
 copied; a deep copy, a pickled model (LangGraph checkpoints, multiprocessing) or a
 ``model_copy(update=...)`` with another key must build its own pool from its own settings.
+
+Clients the caller passes in (``http_client`` / ``http_async_client``) are borrowed: the
+transport uses them and never closes them (see :class:`~aiml_integrations.transport.AIMLAPIClient`).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import httpx
 
 from aiml_integrations.config import AIMLAPIConfig
 from aiml_integrations.transport import AIMLAPIClient
@@ -32,13 +38,13 @@ class ClientSlot:
         self._lock = threading.Lock()
         self.client: AIMLAPIClient | None = None
 
-    def get(self, config: Any) -> AIMLAPIClient:
+    def get(self, make: Callable[[], AIMLAPIClient]) -> AIMLAPIClient:
         client = self.client
         if client is None:
             with self._lock:
                 client = self.client
                 if client is None:
-                    client = self.client = AIMLAPIClient(config())
+                    client = self.client = make()
         return client
 
     def take(self) -> AIMLAPIClient | None:
@@ -61,9 +67,19 @@ class ClientOwner:
     """Mixin for pydantic models that declare ``_slot: ClientSlot = PrivateAttr(...)``."""
 
     _slot: ClientSlot
+    if TYPE_CHECKING:
+        http_client: httpx.Client | None
+        http_async_client: httpx.AsyncClient | None
 
     def _client_config(self) -> AIMLAPIConfig:
         raise NotImplementedError
+
+    def _make_client(self) -> AIMLAPIClient:
+        return AIMLAPIClient(
+            self._client_config(),
+            http_client=self.http_client,
+            http_async_client=self.http_async_client,
+        )
 
     @property
     def _client(self) -> AIMLAPIClient | None:
@@ -71,7 +87,7 @@ class ClientOwner:
         return self._slot.client
 
     def _get_client(self) -> AIMLAPIClient:
-        return self._slot.get(self._client_config)
+        return self._slot.get(self._make_client)
 
     def __copy__(self) -> Any:
         # pydantic's shallow copy shares private attributes; the copy may have other settings
@@ -82,6 +98,8 @@ class ClientOwner:
 
     def close(self) -> None:
         """Close this model's HTTP connections. The model stays usable: a later call reconnects.
+
+        A caller's ``http_client`` / ``http_async_client`` is left open for its owner.
 
         Never raises. Calls running meanwhile finish, fail as a typed connection error, or
         run on a fresh pool (which the next close releases).

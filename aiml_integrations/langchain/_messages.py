@@ -6,7 +6,11 @@ learn the hard way (``normalizeAimlApiToolPayload`` in openclaw-aimlapi):
 
 - an assistant message carrying ``tool_calls`` must have ``content: ""``, not ``null``;
 - a ``tool`` message's ``content`` must be a string, not an array;
-- system/assistant content is flattened to text (several upstreams reject arrays there).
+- system/assistant content is flattened to text (several upstreams reject arrays there),
+  *unless* a block carries provider keys: a text block with ``cache_control`` (Anthropic
+  prompt caching, which AI/ML API passes to Claude models) or any other key beyond ``type``
+  and ``text`` keeps the content a list of parts for every role, since flattening it would
+  silently drop the key (and with it the caching).
 
 User content keeps its parts: OpenAI-format parts (``image_url``, ``input_audio``, ``file``)
 pass through untouched; LangChain v1 standard blocks (``image`` / ``audio`` / ``file`` with
@@ -40,6 +44,9 @@ from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, p
 __all__ = ["ai_message", "ai_message_chunk", "message_to_dict", "messages_to_dicts"]
 
 _DATA_BLOCKS = frozenset({"image", "audio", "file"})
+# LangChain's own bookkeeping on text blocks, never sent: ``id``/``index`` come from streaming
+# and the v1 format, ``annotations`` are citations of an earlier answer.
+_TEXT_BOOKKEEPING = frozenset({"type", "text", "id", "index", "annotations", "extras"})
 _DROPPED_BLOCKS = frozenset(
     {
         "reasoning",
@@ -61,7 +68,7 @@ def _part(block: Any) -> dict[str, Any] | None:
         return {"type": "text", "text": str(block)}
     kind = block.get("type")
     if kind == "text":
-        return {"type": "text", "text": block.get("text", "")}
+        return _text_part(block)
     if kind == "image_url":
         image_url = block.get("image_url")
         if isinstance(image_url, str):
@@ -81,13 +88,45 @@ def _part(block: Any) -> dict[str, Any] | None:
     return block
 
 
+def _text_part(block: dict[str, Any]) -> dict[str, Any]:
+    """A text part with its provider keys (``cache_control`` ...), top level or v1 ``extras``."""
+    part: dict[str, Any] = {"type": "text", "text": block.get("text", "")}
+    extras = block.get("extras")
+    if isinstance(extras, dict):
+        part.update((k, v) for k, v in extras.items() if k not in ("type", "text"))
+    part.update((k, v) for k, v in block.items() if k not in _TEXT_BOOKKEEPING)
+    return part
+
+
+def _is_plain_text(part: dict[str, Any]) -> bool:
+    return part.get("type") == "text" and len(part) == 2
+
+
 def _parts(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    """Parts as a list, or one string when every part is plain text (type and text only)."""
     if isinstance(content, str):
         return content
     parts = [p for p in map(_part, content) if p is not None]
-    if all(p.get("type") == "text" for p in parts):
+    if all(_is_plain_text(p) for p in parts):
         return "".join(p["text"] for p in parts)
     return parts
+
+
+def _has_provider_keys(content: str | list[Any]) -> bool:
+    """Whether a text block carries something flattening to a string would lose."""
+    if isinstance(content, str):
+        return False
+    return any(
+        isinstance(block, dict)
+        and block.get("type") == "text"
+        and not _is_plain_text(_text_part(block))
+        for block in content
+    )
+
+
+def _text_or_parts(content: str | list[Any]) -> str | list[dict[str, Any]]:
+    """For roles sent as a string: a string, unless a text block carries provider keys."""
+    return _parts(content) if _has_provider_keys(content) else _text(content)
 
 
 def _text(content: str | list[Any]) -> str:
@@ -133,7 +172,7 @@ def message_to_dict(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, HumanMessage):
         out: dict[str, Any] = {"role": "user", "content": _parts(message.content)}
     elif isinstance(message, AIMessage):
-        out = {"role": "assistant", "content": _text(message.content)}
+        out = {"role": "assistant", "content": _text_or_parts(message.content)}
         calls = [_tool_call(c) for c in message.tool_calls]
         calls += [_invalid_tool_call(c) for c in message.invalid_tool_calls]
         if calls:
@@ -142,17 +181,21 @@ def message_to_dict(message: BaseMessage) -> dict[str, Any]:
             out["function_call"] = message.additional_kwargs["function_call"]
     elif isinstance(message, SystemMessage):
         role = message.additional_kwargs.get("__openai_role__", "system")
-        out = {"role": role, "content": _text(message.content)}
+        out = {"role": role, "content": _text_or_parts(message.content)}
     elif isinstance(message, ToolMessage):
         out = {
             "role": "tool",
             "tool_call_id": message.tool_call_id,
-            "content": _text(message.content),
+            "content": _text_or_parts(message.content),
         }
     elif isinstance(message, ChatMessage):
         out = {"role": message.role, "content": _parts(message.content)}
     elif isinstance(message, FunctionMessage):
-        out = {"role": "function", "name": message.name, "content": _text(message.content)}
+        out = {
+            "role": "function",
+            "name": message.name,
+            "content": _text_or_parts(message.content),
+        }
     else:
         raise TypeError(f"AI/ML API cannot take a message of type {type(message).__name__}")
     if message.name and "name" not in out and not isinstance(message, ToolMessage):

@@ -15,13 +15,20 @@ first chunk. Put ``max_retries=0`` on models behind ``with_fallbacks`` /
 
 from __future__ import annotations
 
-import asyncio
-import time
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
+from contextlib import aclosing
 from functools import cache
 from typing import Any
 
+import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
     BaseChatModel,
@@ -46,10 +53,9 @@ from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
 from aiml_integrations.langchain._retry import (
     acall_with_retries,
+    astream_with_retries,
     call_with_retries,
-    log_retry,
-    retry_delay,
-    should_retry,
+    stream_with_retries,
 )
 from aiml_integrations.langchain._structured import (
     StructuredMethod,
@@ -59,6 +65,7 @@ from aiml_integrations.langchain._structured import (
     structured_parser,
     with_raw,
 )
+from aiml_integrations.langchain._tokens import ApproximateTokenCounts
 from aiml_integrations.langchain._usage import usage_metadata
 from aiml_integrations.preflight import preflight as _preflight
 from aiml_integrations.transport import APIResponse, billing_of
@@ -119,7 +126,7 @@ class _StreamState:
         return ChatGenerationChunk(message=message)
 
 
-class ChatAIMLAPI(ClientOwner, BaseChatModel):
+class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
     """Chat model served by AI/ML API (aimlapi.com), OpenAI-compatible chat completions.
 
     Setup: ``pip install aiml-integrations`` and set ``AIMLAPI_API_KEY`` (or ``AIML_API_KEY``).
@@ -138,6 +145,9 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
 
     The client (connection pool) is created on first use and reused by every call of this
     instance; settings changed after the first call are not picked up by the pool.
+
+    Token counts (``get_num_tokens_from_messages``, ``trim_messages(token_counter=model)``)
+    are approximate and work offline (:mod:`aiml_integrations.langchain._tokens`).
     """
 
     model: str = Field(alias="model_name")
@@ -171,6 +181,11 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
     default_headers: dict[str, str] | None = None
     client_request_id: str | None = None
     """Sent as ``X-Client-Request-Id`` so calls can be traced in AI/ML API's logs."""
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """An ``httpx.Client`` you own (proxy, mTLS, custom transport, a pool shared by many
+    models): used for sync calls instead of our own pool, never closed by this model."""
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    """An ``httpx.AsyncClient`` you own, for async calls; never closed by this model."""
     preflight: bool = True
     """Check each request against the model catalog before sending
     (:func:`aiml_integrations.preflight.preflight`): fold system messages for models without a
@@ -414,10 +429,18 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
             credits, usd = billing_of(event)
             state.credits = credits if credits is not None else state.credits
             state.usd = usd if usd is not None else state.usd
+        # With n > 1 the events interleave the choices; a stream is one message, so it
+        # follows the first choice (``invoke`` / ``generate`` return all n).
         choices = event.get("choices")
         if not choices:
             return None
-        choice = choices[0] if isinstance(choices, list) else None
+        if not isinstance(choices, list):
+            raise UnreadableAnswer("'choices' that is not a list")
+        choice = next(
+            (c for c in choices if not isinstance(c, dict) or c.get("index", 0) == 0), None
+        )
+        if choice is None:
+            return None
         if not isinstance(choice, dict) or not isinstance(choice.get("delta") or {}, dict):
             raise UnreadableAnswer("a choice that is not an object with a 'delta' object")
         if choice.get("finish_reason"):
@@ -454,27 +477,18 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
         include_usage = kwargs.get("stream_usage", self.stream_usage)
         payload = self._payload(messages, stop, True, kwargs)
         client = self._get_client()
-        attempt = 0
-        while True:
-            yielded = False
+
+        def attempt() -> Generator[ChatGenerationChunk, None, None]:
             state = _StreamState()
-            try:
-                with client.stream(_PATH, payload) as events:
-                    for event in events:
-                        chunk = self._event_chunk(event, state)
-                        if chunk is not None:
-                            yielded = True
-                            yield chunk
-                    request_id = events.request_id
-                yield state.closing_chunk(request_id, include_usage, payload["model"])
-                return
-            except AIMLAPIError as exc:
-                if yielded or not should_retry(exc, attempt, self.max_retries):
-                    raise_native(exc)
-                delay = retry_delay(exc, attempt)
-                log_retry(exc, attempt, self.max_retries, delay)
-                time.sleep(delay)
-                attempt += 1
+            with client.stream(_PATH, payload) as events:
+                for event in events:
+                    chunk = self._event_chunk(event, state)
+                    if chunk is not None:
+                        yield chunk
+                request_id = events.request_id
+            yield state.closing_chunk(request_id, include_usage, payload["model"])
+
+        yield from stream_with_retries(attempt, self.max_retries)
 
     # -- async -------------------------------------------------------------------------------
 
@@ -500,27 +514,20 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
         include_usage = kwargs.get("stream_usage", self.stream_usage)
         payload = self._payload(messages, stop, True, kwargs)
         client = self._get_client()
-        attempt = 0
-        while True:
-            yielded = False
+
+        async def attempt() -> AsyncGenerator[ChatGenerationChunk, None]:
             state = _StreamState()
-            try:
-                async with client.astream(_PATH, payload) as events:
-                    async for event in events:
-                        chunk = self._event_chunk(event, state)
-                        if chunk is not None:
-                            yielded = True
-                            yield chunk
-                    request_id = events.request_id
-                yield state.closing_chunk(request_id, include_usage, payload["model"])
-                return
-            except AIMLAPIError as exc:
-                if yielded or not should_retry(exc, attempt, self.max_retries):
-                    raise_native(exc)
-                delay = retry_delay(exc, attempt)
-                log_retry(exc, attempt, self.max_retries, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
+            async with client.astream(_PATH, payload) as events:
+                async for event in events:
+                    chunk = self._event_chunk(event, state)
+                    if chunk is not None:
+                        yield chunk
+                request_id = events.request_id
+            yield state.closing_chunk(request_id, include_usage, payload["model"])
+
+        async with aclosing(astream_with_retries(attempt, self.max_retries)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     # -- tools and structured output ---------------------------------------------------------
 

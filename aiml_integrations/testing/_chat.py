@@ -27,6 +27,7 @@ from aiml_integrations.testing._errors import (
     zod_required,
     zod_too_small,
 )
+from aiml_integrations.testing._prompt_cache import CacheUse
 from aiml_integrations.testing._types import Call, Reply, RouteEnv, StreamReply
 from aiml_integrations.testing._validation import (
     Issues,
@@ -64,14 +65,19 @@ def handle_chat(call: Call, env: RouteEnv) -> Reply | StreamReply:
     _check_context(model, body)
 
     completion = _fake_model.complete(body, model)
+    cache = env.prompt_cache.use(call.api_key, model.id, body["messages"])
     credits = credits_for(completion.prompt_tokens, completion.completion_tokens)
     requested = str(body["model"])
+    usage = _usage(completion, cache)
     if body.get("stream") is True:
         return StreamReply(
-            events=_stream_events(requested, completion, credits), interval=env.stream_interval
+            events=_stream_events(requested, completion, credits, usage),
+            interval=env.stream_interval,
         )
     return Reply.json(
-        env.success_status, _completion_body(requested, completion, credits), cost_headers(credits)
+        env.success_status,
+        _completion_body(requested, completion, credits, usage),
+        cost_headers(credits),
     )
 
 
@@ -171,12 +177,13 @@ def _completion_id() -> str:
     return "chatcmpl-" + "".join(secrets.choice(_ALNUM) for _ in range(29))
 
 
-def _usage(completion: _fake_model.Completion) -> dict[str, Any]:
-    return {
+def _usage(completion: _fake_model.Completion, cache: CacheUse) -> dict[str, Any]:
+    """OpenAI's usage keys; with ``cache_control`` breakpoints also Anthropic's cache keys."""
+    usage: dict[str, Any] = {
         "prompt_tokens": completion.prompt_tokens,
         "completion_tokens": completion.completion_tokens,
         "total_tokens": completion.prompt_tokens + completion.completion_tokens,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "prompt_tokens_details": {"cached_tokens": cache.read, "audio_tokens": 0},
         "completion_tokens_details": {
             "reasoning_tokens": completion.reasoning_tokens,
             "audio_tokens": 0,
@@ -184,10 +191,14 @@ def _usage(completion: _fake_model.Completion) -> dict[str, Any]:
             "rejected_prediction_tokens": 0,
         },
     }
+    if cache.breakpoints:
+        usage["cache_creation_input_tokens"] = cache.written
+        usage["cache_read_input_tokens"] = cache.read
+    return usage
 
 
 def _completion_body(
-    model: str, completion: _fake_model.Completion, credits: int
+    model: str, completion: _fake_model.Completion, credits: int, usage: dict[str, Any]
 ) -> dict[str, Any]:
     choices = []
     for index, choice in enumerate(completion.choices):
@@ -217,7 +228,7 @@ def _completion_body(
         "created": int(time.time()),
         "model": model,
         "choices": choices,
-        "usage": _usage(completion),
+        "usage": usage,
         "meta": meta_usage(credits),
     }
 
@@ -237,7 +248,9 @@ def _fragments(arguments: str, parts: int = 3) -> list[str]:
     return [arguments[i : i + size] for i in range(0, len(arguments), size)]
 
 
-def _stream_events(model: str, completion: _fake_model.Completion, credits: int) -> list[str]:
+def _stream_events(
+    model: str, completion: _fake_model.Completion, credits: int, usage: dict[str, Any]
+) -> list[str]:
     chunk_id = _completion_id()
     created = int(time.time())
 
@@ -275,5 +288,5 @@ def _stream_events(model: str, completion: _fake_model.Completion, credits: int)
                 part = {"index": position, "function": {"arguments": fragment}}
                 events.append(delta(index, {"tool_calls": [part]}))
         events.append(delta(index, {}, choice.finish_reason))
-    events.append(chunk([], usage=_usage(completion), meta=meta_usage(credits)))
+    events.append(chunk([], usage=usage, meta=meta_usage(credits)))
     return events

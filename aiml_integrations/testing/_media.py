@@ -11,11 +11,11 @@ import base64
 import hashlib
 import math
 import random
-import struct
 import time
 import uuid
 from typing import Any
 
+from aiml_integrations._embedding_codec import encode_vector
 from aiml_integrations._images import FAL_IMAGE_SIZES, is_openai_image_model
 from aiml_integrations.catalog import ModelInfo
 from aiml_integrations.testing._billing import cost_headers, meta_usage
@@ -109,7 +109,7 @@ def handle_embeddings(call: Call, env: RouteEnv) -> Reply:
         vector = _vector(text, int(dimensions))
         embedding: Any = vector
         if base64_format:
-            embedding = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+            embedding = encode_vector(vector)
         data.append({"object": "embedding", "index": index, "embedding": embedding})
     tokens = sum(max(1, len(t) // 4) for t in texts)
     credits = max(1, tokens)

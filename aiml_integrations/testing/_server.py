@@ -327,8 +327,8 @@ class MockAIMLAPI:
             self._requests.clear()
 
     def reset(self) -> None:
-        """Back to the constructor's state: no faults, no requests, no video jobs,
-        original keys, success status, models shape and timings."""
+        """Back to the constructor's state: no faults, no requests, no video jobs, an empty
+        prompt cache, original keys, success status, models shape and timings."""
         with self._lock:
             self._faults.clear()
             self._requests.clear()
@@ -337,6 +337,7 @@ class MockAIMLAPI:
             self._env.videos.clear()
             self._env.transcriptions.clear()
             self._env.spoken.clear()
+            self._env.prompt_cache.clear()
         initial = self._initial_env
         self._env.success_status = initial.success_status
         self._env.models_shape = initial.models_shape

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiml_integrations.catalog import Catalog
+from aiml_integrations.testing._prompt_cache import PromptCache
 
 __all__ = [
     "Abort",
@@ -129,6 +130,7 @@ class RouteEnv:
     transcriptions: dict[str, VideoJob] = field(default_factory=dict)
     spoken: dict[str, str] = field(default_factory=dict)
     """What the text-to-speech route said, by audio URL and by SHA-256 of the audio bytes."""
+    prompt_cache: PromptCache = field(default_factory=PromptCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

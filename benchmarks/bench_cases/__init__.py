@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench_cases import catalog, concurrency, imports, memory, per_call, streaming
+from bench_cases import catalog, concurrency, embeddings, imports, memory, per_call, streaming
 from bench_cases._report import Report
 from bench_cases._settings import Settings
 
@@ -22,6 +22,7 @@ CASES: list[Case] = [
     memory.run,
     imports.run,
     catalog.run,
+    embeddings.run,
 ]
 
 __all__ = ["CASES", "Case", "Report", "Settings"]

@@ -19,17 +19,20 @@ class Settings:
     async_total: int
     import_repeats: int
     mem_calls: int
+    embed_texts: int
+    embed_rounds: int
 
     @classmethod
     def for_run(cls, quick: bool) -> Settings:
         if quick:
-            return cls(True, 2, 5, 3, 2, 1, 20, 10, 20, 1, 50)
-        return cls(False, 10, 200, 200, 40, 5, 500, 200, 4000, 5, 10_000)
+            return cls(True, 2, 5, 3, 2, 1, 20, 10, 20, 1, 50, 20, 1)
+        return cls(False, 10, 200, 200, 40, 5, 500, 200, 4000, 5, 10_000, 1000, 9)
 
     def describe(self) -> str:
         return (
             f"per call: {self.rounds} rounds x {self.per_round} calls per subject "
             f"(+{self.warmup} warm-up); streams: {self.chunks} chunks x {self.stream_rounds}; "
             f"async: {self.concurrency}-way, {self.async_total} calls; imports: median of "
-            f"{self.import_repeats}; memory: {self.mem_calls} calls"
+            f"{self.import_repeats}; memory: {self.mem_calls} calls; embeddings: "
+            f"{self.embed_texts} texts x 1,536 dims x {self.embed_rounds}"
         )

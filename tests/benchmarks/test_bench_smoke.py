@@ -34,6 +34,9 @@ ROWS = [
     "import aiml_integrations.litellm",
     "import langchain_openai",
     "import litellm",
+    "AIMLAPIEmbeddings.embed_documents",
+    "AIMLAPIEmbeddings (encoding_format=float)",
+    "OpenAIEmbeddings.embed_documents",
     "## Targets",
 ]
 

@@ -196,6 +196,19 @@ def test_n_choices(aimlapi_mock: MockAIMLAPI) -> None:
     assert [g.text for g in result.generations[0]] == ["hi", "hi"]
 
 
+async def test_n_choices_stream_follows_the_first_choice(aimlapi_mock: MockAIMLAPI) -> None:
+    """The events interleave both choices; a stream is one message, not their concatenation."""
+    model = make_chat(aimlapi_mock, n=2)
+    chunks = list(model.stream("hello there"))
+    achunks = [c async for c in model.astream("hello there")]
+    for received in (chunks, achunks):
+        assert "".join(str(c.content) for c in received) == "hello there"
+        assert received[-1].response_metadata["finish_reason"] == "stop"
+        assert received[-1].usage_metadata is not None  # usage (and billing) cover both choices
+    assert [r.json["n"] for r in aimlapi_mock.requests] == [2, 2]
+    assert all(r.json["stream"] is True for r in aimlapi_mock.requests)
+
+
 # -- tools and structured output ---------------------------------------------------------------
 
 
