@@ -45,7 +45,11 @@ def test_every_exported_error_class_reports_a_litellm_module() -> None:
     ids=["out_of_credits", "rate_limited", "server_error"],
 )
 def test_errors_from_a_real_call_pass_the_framework_check_and_pickle(
-    aimlapi_mock: MockAIMLAPI, creds: dict[str, Any], fault: Any, litellm_class: type, core_class: type
+    aimlapi_mock: MockAIMLAPI,
+    creds: dict[str, Any],
+    fault: Any,
+    litellm_class: type,
+    core_class: type,
 ) -> None:
     aimlapi_mock.inject(fault, times=1)
     with pytest.raises(litellm_class) as caught:

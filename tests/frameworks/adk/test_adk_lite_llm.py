@@ -12,13 +12,6 @@ from typing import Any
 
 import litellm
 import pytest
-from google.adk.agents import LlmAgent
-from google.adk.agents.run_config import RunConfig, StreamingMode
-from google.adk.models.lite_llm import LiteLlm
-from google.adk.runners import InMemoryRunner
-from google.genai import types
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -31,12 +24,22 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
+from google.adk.agents import LlmAgent
+from google.adk.agents.run_config import RunConfig, StreamingMode
+from google.adk.models.lite_llm import LiteLlm
+from google.adk.runners import InMemoryRunner
+from google.genai import types
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 def _run(mock: MockAIMLAPI, *, streaming: bool = False, **llm_kwargs: Any) -> str:
     model = LiteLlm(model=MODEL, api_base=mock.base_url, api_key=KEY_A, **llm_kwargs)
     agent = LlmAgent(
-        name="weather", model=model, instruction="Answer with the tool's result.", tools=[get_weather]
+        name="weather",
+        model=model,
+        instruction="Answer with the tool's result.",
+        tools=[get_weather],
     )
     runner = InMemoryRunner(agent=agent, app_name="weather")
     config = RunConfig(streaming_mode=StreamingMode.SSE if streaming else StreamingMode.NONE)

@@ -16,8 +16,6 @@ import litellm
 import pytest
 from crewai import LLM, Agent, Crew, Task
 from crewai.tools import tool
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -30,6 +28,8 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = tool("get_weather")(get_weather)
 

@@ -17,8 +17,6 @@ import dspy
 import litellm
 import pytest
 from dspy.utils.exceptions import LMAuthError, LMInvalidRequestError
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -31,6 +29,8 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 def _lm(mock: MockAIMLAPI, **kwargs: Any) -> dspy.LM:

@@ -12,11 +12,6 @@ from typing import Any
 
 import litellm
 import pytest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.tools import tool
-from langchain_litellm import ChatLiteLLM
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -29,6 +24,11 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.tools import tool
+from langchain_litellm import ChatLiteLLM
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = tool(get_weather)
 

@@ -14,8 +14,6 @@ import pytest
 from agents import Agent, ModelSettings, Runner, function_tool
 from agents.extensions.models.litellm_model import LitellmModel
 from agents.retry import ModelRetrySettings, retry_policies
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -28,6 +26,8 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = function_tool(get_weather)
 

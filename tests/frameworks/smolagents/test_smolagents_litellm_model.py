@@ -12,9 +12,6 @@ from typing import Any
 
 import litellm
 import pytest
-from smolagents import LiteLLMModel, LiteLLMRouterModel, ToolCallingAgent, tool
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 from fw_support import (
     FALLBACK_MODEL,
     KEY_A,
@@ -28,6 +25,9 @@ from fw_support import (
     text_of,
     trace,
 )
+from smolagents import LiteLLMModel, LiteLLMRouterModel, ToolCallingAgent, tool
+
+from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 @tool
@@ -56,7 +56,9 @@ def test_one_tool_run_reaches_the_final_answer(mock: MockAIMLAPI) -> None:
     calls = chats(mock)
     assert [r.status for r in calls] == [200, 200]  # get_weather, then final_answer: no loop
     assert not sends_tool_result(calls[0]) and sends_tool_result(calls[1])
-    assert any("get_weather" in text_of(m) for m in messages_of(calls[1]) if m["role"] == "assistant")
+    assert any(
+        "get_weather" in text_of(m) for m in messages_of(calls[1]) if m["role"] == "assistant"
+    )
 
 
 def test_streamed_run_streams_from_aimlapi(mock: MockAIMLAPI) -> None:
