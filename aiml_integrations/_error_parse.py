@@ -28,7 +28,6 @@ from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo, err
 __all__ = [
     "exception_from_info",
     "is_error_event",
-    "malformed_answer",
     "parse_error",
     "parse_retry_after",
     "redact",
@@ -311,15 +310,19 @@ def parse_error(
     request_path: str | None = None,
 ) -> ErrorInfo:
     """Normalises one failed HTTP response. Never raises."""
+    secrets = tuple(secrets)
     try:
-        return _parse_error(status, body, headers, tuple(secrets), request_path)
-    except Exception as exc:  # the parser must never be the error users see
+        return _parse_error(status, body, headers, secrets, request_path)
+    except Exception as exc:  # a bug in this parser: never a stray exception, never "retry"
+        from aiml_integrations._answer_errors import internal_message, log_internal
+
+        what = f"reading a {status} error response"
+        log_internal(what, exc)
         return ErrorInfo(
-            category=ErrorCategory.SERVER_ERROR
-            if (status or 500) >= 500
-            else (ErrorCategory.INVALID_REQUEST),
-            message=f"unreadable error response ({type(exc).__name__})",
+            category=ErrorCategory.INTERNAL,
+            message=internal_message(what, exc, secrets),
             status_code=status,
+            path=request_path,
             body=redact(_decode(body), secrets) if isinstance(body, bytes | str) else None,
         )
 
@@ -424,30 +427,6 @@ def stream_event_error(
     except (TypeError, ValueError, RecursionError):
         raw = str(event)
     return parse_error(status or 500, raw, headers, secrets=secrets, request_path=request_path)
-
-
-def malformed_answer(
-    what: str,
-    *,
-    status_code: int | None = None,
-    request_id: str | None = None,
-    path: str | None = None,
-) -> AIMLAPIError:
-    """A 2xx whose JSON is not the shape promised (no choices, a non-list, ...): a server fault.
-
-    Why typed and retryable: the request was fine; the answer was not. Returning an empty
-    message instead would silently lose the failure; a bare ``KeyError`` would bypass every
-    retry and fallback layer.
-    """
-    return exception_from_info(
-        ErrorInfo(
-            category=ErrorCategory.SERVER_ERROR,
-            message=f"AI/ML API answered with {what}",
-            status_code=status_code,
-            request_id=request_id,
-            path=path,
-        )
-    )
 
 
 def exception_from_info(info: ErrorInfo) -> AIMLAPIError:

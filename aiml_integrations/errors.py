@@ -23,7 +23,8 @@ The tree (category in brackets, ``*`` = retryable)::
      │    ├── BadGatewayError *        [bad_gateway]       502
      │    └── ServiceUnavailableError *[unavailable]       503, "model is under maintenance"
      ├── RequestTimeoutError *        [timeout]           408, 504, client-side timeout
-     └── APIConnectionError *         [connection]        refused, reset, stream cut before [DONE]
+     ├── APIConnectionError *         [connection]        refused, reset, stream cut before [DONE]
+     └── InternalError                [internal]          this package failed reading an answer
 
 Every instance carries the normalised fields (``status_code``, ``message``, ``request_id``,
 ``path``, ``details``, ``upstream_status``, ``upstream_message``, ``retry_after``, ``body``)
@@ -50,6 +51,7 @@ __all__ = [
     "ContextOverflowError",
     "ErrorCategory",
     "ErrorInfo",
+    "InternalError",
     "InvalidRequestError",
     "NotFoundError",
     "OutOfCreditsError",
@@ -80,6 +82,7 @@ class ErrorCategory(str, enum.Enum):
     UNAVAILABLE = "unavailable"
     TIMEOUT = "timeout"
     CONNECTION = "connection"
+    INTERNAL = "internal"
 
 
 @dataclass
@@ -281,6 +284,18 @@ class APIConnectionError(AIMLAPIError):
     is_retryable = True
 
 
+class InternalError(AIMLAPIError):
+    """This package failed while handling an answer (a bug here, or in a library it drives).
+
+    Not retryable, on purpose: AI/ML API did its job, so retrying, falling back to another
+    key or cooling a deployment down would only repeat the failure and make a bug look like
+    an outage. The original exception is the ``__cause__``; it is logged once, with its
+    traceback, on the ``aiml_integrations`` logger.
+    """
+
+    category = ErrorCategory.INTERNAL
+
+
 _BY_CATEGORY: dict[ErrorCategory, type[AIMLAPIError]] = {
     cls.category: cls
     for cls in (
@@ -298,6 +313,7 @@ _BY_CATEGORY: dict[ErrorCategory, type[AIMLAPIError]] = {
         ServiceUnavailableError,
         RequestTimeoutError,
         APIConnectionError,
+        InternalError,
     )
 }
 

@@ -11,23 +11,21 @@ from it; they never see httpx exceptions.
 Secrets: the API key travels only in the ``Authorization`` header to the configured base URL.
 Bodies shown in errors are redacted, and httpx exceptions chained as causes get a copy of their
 request without headers.
+
+Layout: this module is the public face (``AIMLAPIClient`` and the names it returns); the pieces
+live in the private package :mod:`aiml_integrations._transport` (``_wire``: shared request
+helpers and ``APIResponse``; ``_pools``: pool ownership per event loop; ``_stream``: SSE
+streams).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import time
-import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
-from types import TracebackType
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from aiml_integrations import __version__
 from aiml_integrations._error_parse import (
     exception_from_info,
     is_error_event,
@@ -35,161 +33,44 @@ from aiml_integrations._error_parse import (
     redact,
     stream_event_error,
 )
-from aiml_integrations._sse import SSEDecoder, SSEEvent
+from aiml_integrations._transport._pools import SHARD_LIMITS, AsyncPools, LoopPools, SyncPool
+from aiml_integrations._transport._stream import AsyncSSEStream, SSEStream
+from aiml_integrations._transport._wire import (
+    CLOSED_RETRIES,
+    USER_AGENT,
+    APIResponse,
+    billing_of,
+    closed_before_send,
+    closed_error,
+    dumps,
+    httpx_timeout,
+    transport_error,
+)
 from aiml_integrations.config import AIMLAPIConfig, Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 __all__ = ["AIMLAPIClient", "APIResponse", "AsyncSSEStream", "SSEStream", "billing_of"]
 
-_DONE = b"[DONE]"
-_USER_AGENT = f"aiml-integrations/{__version__}"
-_MAX_ERROR_BODY = 256 * 1024
-
-
-@dataclass(frozen=True)
-class APIResponse:
-    """A successful JSON answer plus what AI/ML API says about it in headers and ``meta``."""
-
-    status_code: int
-    data: Any
-    headers: httpx.Headers
-    request_id: str | None
-    credits_used: float | None
-    usd_spent: float | None
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def billing_of(
-    data: Any, headers: Mapping[str, str] | None = None
-) -> tuple[float | None, float | None]:
-    """``(credits_used, usd_spent)`` from ``meta.usage`` or the ``x-aimlapi-*`` headers."""
-    credits = usd = None
-    if isinstance(data, dict):
-        meta = data.get("meta")
-        usage = meta.get("usage") if isinstance(meta, dict) else None
-        if isinstance(usage, dict):
-            credits = _number(usage.get("credits_used"))
-            usd = _number(usage.get("usd_spent"))
-    if headers is not None:
-        if credits is None:
-            credits = _number(headers.get("x-aimlapi-credits-used"))
-        if usd is None:
-            usd = _number(headers.get("x-aimlapi-usd-spent"))
-    return credits, usd
-
-
-def _httpx_timeout(t: Timeouts) -> httpx.Timeout:
-    def cap(phase: float | None) -> float | None:
-        if t.total is None:
-            return phase
-        return t.total if phase is None else min(phase, t.total)
-
-    read = cap(t.read)
-    return httpx.Timeout(connect=cap(t.connect), read=read, write=read, pool=cap(t.connect))
-
-
-def _dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _scrub(exc: httpx.HTTPError) -> None:
-    """Replace the request attached to an httpx error by one without headers (no key)."""
-    try:
-        request = exc.request
-    except RuntimeError:
-        return
-    exc.request = httpx.Request(request.method, request.url)
-
-
-def _transport_error(exc: httpx.HTTPError, path: str, timeout: float | None) -> AIMLAPIError:
-    _scrub(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        limit = f" after {timeout:g}s" if timeout is not None else ""
-        info = ErrorInfo(
-            category=ErrorCategory.TIMEOUT,
-            message=f"request timed out{limit} ({type(exc).__name__})",
-            path=path,
-        )
-    else:
-        detail = str(exc) or type(exc).__name__
-        info = ErrorInfo(
-            category=ErrorCategory.CONNECTION,
-            message=f"connection to AI/ML API failed: {detail}",
-            path=path,
-        )
-    return exception_from_info(info)
-
-
-#: In-flight requests one ``httpx.AsyncClient`` takes before the next one is used, and how many
-#: there may be per event loop (their limits add up to the old single pool's 1000 connections).
-_ASYNC_SHARD_LOAD = 16
-_ASYNC_SHARDS = 16
-_SHARD_LIMITS = httpx.Limits(
-    max_connections=1000 // _ASYNC_SHARDS, max_keepalive_connections=_ASYNC_SHARD_LOAD
-)
-
-
-class _AsyncPools:
-    """The httpx async clients of one event loop, filled lowest first.
-
-    Why several: httpcore's pool scans every connection (with a ``poll`` syscall per idle one)
-    on each request it assigns, so one pool's cost per request grows with its size; at 200
-    concurrent requests that scan, not the network, bounds throughput (raw ``httpx`` manages
-    about 300 calls/s on 2 cores, benchmarks/bench.py). Shards of at most
-    ``_ASYNC_SHARD_LOAD`` in-flight requests keep each scan short. A caller with few
-    concurrent requests only ever uses the first shard, so it opens no more connections than
-    before. Only touched from its own loop's thread, so no lock.
-    """
-
-    __slots__ = ("_make", "clients", "inflight")
-
-    def __init__(self, make: Any) -> None:
-        self._make = make
-        self.clients: list[httpx.AsyncClient] = []
-        self.inflight: list[int] = []
-
-    def acquire(self) -> int:
-        inflight = self.inflight
-        for slot, count in enumerate(inflight):
-            if count < _ASYNC_SHARD_LOAD:
-                inflight[slot] = count + 1
-                return slot
-        if len(inflight) < _ASYNC_SHARDS:
-            self.clients.append(self._make())
-            inflight.append(1)
-            return len(inflight) - 1
-        slot = min(range(len(inflight)), key=inflight.__getitem__)
-        inflight[slot] += 1
-        return slot
-
-    def release(self, slot: int) -> None:
-        self.inflight[slot] -= 1
-
 
 class AIMLAPIClient:
     """Credentials plus pooled HTTP clients for one AI/ML API account and base URL.
 
-    Build it once and reuse it: the sync client and one async client per event loop are
-    created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them.
+    Build it once and reuse it: the sync client and one async client set per event loop are
+    created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them
+    and never raise; the client stays usable (a later call opens a fresh pool). A pool whose
+    event loop ends is closed with it (see :mod:`aiml_integrations._transport._pools`).
+
+    Calls racing a close either finish, fail as a typed
+    :class:`~aiml_integrations.errors.APIConnectionError`, or (when the pool closed before
+    anything was sent) run again on a fresh pool.
     """
 
     def __init__(self, config: AIMLAPIConfig | None = None, **resolve: Any) -> None:
         self.config = config if config is not None else AIMLAPIConfig.resolve(**resolve)
-        self._timeout = _httpx_timeout(self.config.timeouts)
+        self._timeout = httpx_timeout(self.config.timeouts)
         self._secrets = self.config.secrets()
-        self._lock = threading.Lock()
-        self._client: httpx.Client | None = None
-        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AsyncPools] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._pool = SyncPool(lambda: httpx.Client(**self._client_kwargs()))
+        self._loops = LoopPools(lambda: httpx.AsyncClient(**self._client_kwargs(SHARD_LIMITS)))
         self._urls: dict[str, httpx.URL] = {}
         self._timeouts: dict[float, tuple[httpx.Timeout, Timeouts]] = {}
 
@@ -200,7 +81,7 @@ class AIMLAPIClient:
 
     def _client_kwargs(self, limits: httpx.Limits | None = None) -> dict[str, Any]:
         headers = {
-            "User-Agent": _USER_AGENT,
+            "User-Agent": USER_AGENT,
             "Accept": "application/json",
             "Content-Type": "application/json",
             **self.config.default_headers,
@@ -218,37 +99,27 @@ class AIMLAPIClient:
         }
 
     def _sync(self) -> httpx.Client:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = httpx.Client(**self._client_kwargs())
-                client = self._client
-        return client
+        return self._pool.get()
 
-    def _apools(self) -> _AsyncPools:
-        loop = asyncio.get_running_loop()
-        pools = self._aclients.get(loop)
-        if pools is None:
-            pools = _AsyncPools(lambda: httpx.AsyncClient(**self._client_kwargs(_SHARD_LIMITS)))
-            self._aclients[loop] = pools
-        return pools
+    def _apools(self) -> AsyncPools:
+        return self._loops.get()
 
     def close(self) -> None:
-        """Close the sync pool (async pools are closed by :meth:`aclose` on their loop)."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+        """Close the sync pool and every async pool that can be closed from here.
+
+        Async pools of closed loops are released at once, those of loops running in other
+        threads are closed on their loop, and the running loop's (when called from async code)
+        in a task of that loop. Never raises.
+        """
+        self._pool.close()
+        self._loops.close_soon()
 
     async def aclose(self) -> None:
-        """Close the pool of the running loop; pools of other (dead) loops are dropped."""
-        loop = asyncio.get_running_loop()
-        pools = self._aclients.pop(loop, None)
-        self._aclients.clear()
-        if pools is not None:
-            for client in pools.clients:
-                await client.aclose()
+        """:meth:`close`, awaiting the running loop's pools. Never raises."""
+        self._pool.close()
+        mine = self._loops.close_all()
+        if mine is not None:
+            await mine.aclose()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -280,7 +151,7 @@ class AIMLAPIClient:
             if cached is not None:
                 return cached
         resolved = Timeouts.coerce(timeout, self.config.timeouts)
-        pair = (_httpx_timeout(resolved), resolved)
+        pair = (httpx_timeout(resolved), resolved)
         if key is not None and len(self._timeouts) < 32:
             self._timeouts[key] = pair
         return pair
@@ -337,6 +208,42 @@ class AIMLAPIClient:
 
     # -- JSON calls ----------------------------------------------------------------------
 
+    def _send(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        url = self._url(path)
+        for _ in range(CLOSED_RETRIES):
+            client = self._sync()
+            try:
+                return client.request(method, url, timeout=httpx_timeout, **kwargs)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, path, resolved.total or resolved.read) from exc
+            except RuntimeError as exc:
+                if not closed_before_send(exc, client):
+                    raise
+        raise closed_error(path)
+
+    async def _asend(
+        self, method: str, path: str, timeout: Timeouts | float | None, **kwargs: Any
+    ) -> httpx.Response:
+        httpx_timeout, resolved = self._call_timeout(timeout)
+        url = self._url(path)
+        for _ in range(CLOSED_RETRIES):
+            pools = self._apools()
+            slot = pools.acquire()
+            client = pools.clients[slot]
+            try:
+                return await client.request(method, url, timeout=httpx_timeout, **kwargs)
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, path, resolved.total or resolved.read) from exc
+            except RuntimeError as exc:
+                if not closed_before_send(exc, client):
+                    raise
+            finally:
+                pools.release(slot)
+        raise closed_error(path)
+
     def post(
         self,
         path: str,
@@ -347,13 +254,7 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """POST JSON to ``path`` (``/v1/chat/completions``); ``AIMLAPIError`` on failure."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("POST", path, timeout, content=dumps(payload), headers=headers)
         return self._finish(response, path)
 
     async def apost(
@@ -366,17 +267,7 @@ class AIMLAPIClient:
     ) -> APIResponse:
         """Async :meth:`post`."""
         self._check_key()
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].post(
-                self._url(path), content=_dumps(payload), headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend("POST", path, timeout, content=dumps(payload), headers=headers)
         return self._finish(response, path)
 
     def get(
@@ -388,11 +279,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """GET ``path``; a 2xx or 304 response is returned as is, anything else raises."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        try:
-            response = self._sync().get(path, params=params, headers=headers, timeout=httpx_timeout)
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
+        response = self._send("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     async def aget(
@@ -404,17 +291,7 @@ class AIMLAPIClient:
         timeout: Timeouts | float | None = None,
     ) -> httpx.Response:
         """Async :meth:`get`."""
-        httpx_timeout, resolved = self._call_timeout(timeout)
-        pools = self._apools()
-        slot = pools.acquire()
-        try:
-            response = await pools.clients[slot].get(
-                path, params=params, headers=headers, timeout=httpx_timeout
-            )
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, path, resolved.total or resolved.read) from exc
-        finally:
-            pools.release(slot)
+        response = await self._asend("GET", path, timeout, params=params, headers=headers)
         return self._got(response, path)
 
     # -- streams -------------------------------------------------------------------------
@@ -448,300 +325,3 @@ class AIMLAPIClient:
         """Async :meth:`stream`: ``async with client.astream(...) as events: async for ...``."""
         self._check_key()
         return AsyncSSEStream(self, path, payload, timeout, headers)
-
-
-_MAX_DRAIN = 64 * 1024
-
-
-def _drain(chunks: Iterator[bytes]) -> None:
-    """After ``[DONE]``, read the (normally empty) rest of the body so the connection goes back
-    to the pool instead of being closed; a failure here cannot spoil a finished answer."""
-    seen = 0
-    try:
-        for rest in chunks:
-            seen += len(rest)
-            if seen > _MAX_DRAIN:
-                return
-    except httpx.HTTPError:
-        return
-
-
-async def _adrain(chunks: AsyncIterator[bytes]) -> None:
-    """Async :func:`_drain`."""
-    seen = 0
-    try:
-        async for rest in chunks:
-            seen += len(rest)
-            if seen > _MAX_DRAIN:
-                return
-    except httpx.HTTPError:
-        return
-
-
-class _StreamBase:
-    """What sync and async streams share: decoding events and the end-of-stream rules."""
-
-    def __init__(
-        self,
-        owner: AIMLAPIClient,
-        path: str,
-        payload: Any,
-        timeout: Timeouts | float | None,
-        headers: Mapping[str, str] | None,
-    ) -> None:
-        self._owner = owner
-        self._path = path
-        self._payload = payload
-        self._headers = headers
-        self._httpx_timeout, self._timeouts = owner._call_timeout(timeout)
-        self._deadline: float | None = None
-        self._decoder = SSEDecoder()
-        self.done = False
-        self.headers: httpx.Headers = httpx.Headers()
-        self.status_code: int | None = None
-
-    @property
-    def request_id(self) -> str | None:
-        value: str | None = self.headers.get("x-inference-id")
-        return value
-
-    def _start_clock(self) -> None:
-        if self._timeouts.total is not None:
-            self._deadline = time.monotonic() + self._timeouts.total
-
-    def _check_deadline(self) -> None:
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            raise exception_from_info(
-                ErrorInfo(
-                    category=ErrorCategory.TIMEOUT,
-                    message=f"stream exceeded its total timeout of {self._timeouts.total:g}s",
-                    path=self._path,
-                    request_id=self.request_id,
-                )
-            )
-
-    def _decode(self, event: SSEEvent) -> dict[str, Any] | None:
-        """The event's JSON object; ``None`` for ``[DONE]`` (and marks the stream done)."""
-        if event.data == _DONE:
-            self.done = True
-            return None
-        try:
-            obj = json.loads(event.data)
-        except (ValueError, RecursionError):
-            raise exception_from_info(
-                ErrorInfo(
-                    category=ErrorCategory.SERVER_ERROR,
-                    message="malformed JSON in an AI/ML API stream event",
-                    status_code=self.status_code,
-                    request_id=self.request_id,
-                    path=self._path,
-                    body=redact(
-                        event.data[:2000].decode("utf-8", errors="replace"), self._owner._secrets
-                    ),
-                )
-            ) from None
-        if event.event == "error" and not is_error_event(obj):
-            obj = {"error": obj}
-        if not isinstance(obj, dict) or is_error_event(obj):
-            as_dict = obj if isinstance(obj, dict) else {"error": {"message": str(obj)}}
-            info = stream_event_error(
-                as_dict, self.headers, secrets=self._owner._secrets, request_path=self._path
-            )
-            if info.request_id is None:
-                info.request_id = self.request_id
-            raise exception_from_info(info)
-        return obj
-
-    def _cut(self) -> AIMLAPIError:
-        return exception_from_info(
-            ErrorInfo(
-                category=ErrorCategory.CONNECTION,
-                message="the stream ended before [DONE]: the answer is incomplete",
-                status_code=self.status_code,
-                request_id=self.request_id,
-                path=self._path,
-            )
-        )
-
-    def _failed(self, exc: httpx.HTTPError) -> AIMLAPIError:
-        return _transport_error(exc, self._path, self._timeouts.total or self._timeouts.read)
-
-
-class SSEStream(_StreamBase):
-    """A sync SSE stream (see :meth:`AIMLAPIClient.stream`)."""
-
-    _response: httpx.Response | None = None
-
-    def __enter__(self) -> SSEStream:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def open(self) -> None:
-        if self._response is not None:
-            return
-        self._start_clock()
-        client = self._owner._sync()
-        request = client.build_request(
-            "POST",
-            self._owner._url(self._path),
-            content=_dumps(self._payload),
-            headers=self._headers,
-            timeout=self._httpx_timeout,
-        )
-        try:
-            response = client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
-        self.status_code = response.status_code
-        self.headers = response.headers
-        if not 200 <= response.status_code < 300:
-            try:
-                body = response.read()[:_MAX_ERROR_BODY]
-            except httpx.HTTPError:
-                body = b""
-            finally:
-                response.close()
-            raise self._owner._error(response.status_code, body, response.headers, self._path)
-        self._response = response
-
-    def close(self) -> None:
-        response, self._response = self._response, None
-        if response is not None:
-            response.close()
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        self.open()
-        response = self._response
-        assert response is not None
-        try:
-            chunks = response.iter_bytes()
-            for chunk in chunks:
-                for event in self._decoder.feed(chunk):
-                    if self.done:
-                        continue
-                    obj = self._decode(event)
-                    if obj is not None:
-                        yield obj
-                self._check_deadline()
-                if self.done:
-                    _drain(chunks)
-                    break
-            for event in self._decoder.flush():
-                if not self.done:
-                    obj = self._decode(event)
-                    if obj is not None:
-                        yield obj
-        except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
-        finally:
-            self.close()
-        if not self.done:
-            raise self._cut()
-
-
-class AsyncSSEStream(_StreamBase):
-    """An async SSE stream (see :meth:`AIMLAPIClient.astream`)."""
-
-    _response: httpx.Response | None = None
-
-    async def __aenter__(self) -> AsyncSSEStream:
-        await self.open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    _pools: _AsyncPools | None = None
-    _slot = -1
-
-    def _release(self) -> None:
-        pools, self._pools = self._pools, None
-        if pools is not None:
-            pools.release(self._slot)
-
-    async def open(self) -> None:
-        if self._response is not None:
-            return
-        self._start_clock()
-        self._release()  # a failed earlier open() of this stream
-        pools = self._owner._apools()
-        self._slot = pools.acquire()
-        self._pools = pools
-        client = pools.clients[self._slot]
-        request = client.build_request(
-            "POST",
-            self._owner._url(self._path),
-            content=_dumps(self._payload),
-            headers=self._headers,
-            timeout=self._httpx_timeout,
-        )
-        try:
-            response = await client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            self._release()
-            raise self._failed(exc) from exc
-        except BaseException:
-            self._release()
-            raise
-        self.status_code = response.status_code
-        self.headers = response.headers
-        if not 200 <= response.status_code < 300:
-            try:
-                body = (await response.aread())[:_MAX_ERROR_BODY]
-            except httpx.HTTPError:
-                body = b""
-            finally:
-                await response.aclose()
-                self._release()
-            raise self._owner._error(response.status_code, body, response.headers, self._path)
-        self._response = response
-
-    async def aclose(self) -> None:
-        response, self._response = self._response, None
-        try:
-            if response is not None:
-                await response.aclose()
-        finally:
-            self._release()
-
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        await self.open()
-        response = self._response
-        assert response is not None
-        try:
-            chunks = response.aiter_bytes()
-            async for chunk in chunks:
-                for event in self._decoder.feed(chunk):
-                    if self.done:
-                        continue
-                    obj = self._decode(event)
-                    if obj is not None:
-                        yield obj
-                self._check_deadline()
-                if self.done:
-                    await _adrain(chunks)
-                    break
-            for event in self._decoder.flush():
-                if not self.done:
-                    obj = self._decode(event)
-                    if obj is not None:
-                        yield obj
-        except httpx.HTTPError as exc:
-            raise self._failed(exc) from exc
-        finally:
-            await self.aclose()
-        if not self.done:
-            raise self._cut()

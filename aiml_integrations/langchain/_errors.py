@@ -40,6 +40,7 @@ __all__ = [
     "AIMLAPIConnectionError",
     "AIMLAPIContentPolicyError",
     "AIMLAPIContextOverflowError",
+    "AIMLAPIInternalError",
     "AIMLAPIInvalidRequestError",
     "AIMLAPINotFoundError",
     "AIMLAPIOutOfCreditsError",
@@ -114,6 +115,14 @@ class AIMLAPIConnectionError(ModelConnectionError, _core.APIConnectionError):
     """Refused, reset, DNS failure, or a stream cut before ``[DONE]``."""
 
 
+class AIMLAPIInternalError(ModelError, _core.InternalError):
+    """This package failed handling an answer (a bug): not retryable, the cause is chained.
+
+    A plain ``ModelError`` (``is_retryable`` False), not ``ModelAPIError``: retry middleware and
+    ``with_fallbacks`` keyed on retryable provider errors must not treat our bug as an outage.
+    """
+
+
 _BY_CATEGORY: dict[ErrorCategory, type[AIMLAPIError]] = {
     ErrorCategory.INVALID_REQUEST: AIMLAPIInvalidRequestError,
     ErrorCategory.UNKNOWN_MODEL: AIMLAPIUnknownModelError,
@@ -129,6 +138,7 @@ _BY_CATEGORY: dict[ErrorCategory, type[AIMLAPIError]] = {
     ErrorCategory.UNAVAILABLE: AIMLAPIServiceUnavailableError,
     ErrorCategory.TIMEOUT: AIMLAPITimeoutError,
     ErrorCategory.CONNECTION: AIMLAPIConnectionError,
+    ErrorCategory.INTERNAL: AIMLAPIInternalError,
 }
 
 

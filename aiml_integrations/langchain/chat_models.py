@@ -37,11 +37,11 @@ from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
 from aiml_integrations.catalog import current_catalog
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations.errors import AIMLAPIError
-from aiml_integrations.langchain._client import ClientOwner
+from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
 from aiml_integrations.langchain._retry import (
@@ -61,14 +61,12 @@ from aiml_integrations.langchain._structured import (
 )
 from aiml_integrations.langchain._usage import usage_metadata
 from aiml_integrations.preflight import preflight as _preflight
-from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
+from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = ["ChatAIMLAPI"]
 
 _PATH = "/v1/chat/completions"
 _PROVIDER = "aimlapi"
-# What reading an unexpected JSON shape can raise; turned into a typed server error.
-_UNREADABLE = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -160,9 +158,9 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
     reasoning_effort: str | None = None
     """For reasoning models: ``"low"`` / ``"medium"`` / ``"high"`` (model dependent)."""
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
-    timeout: float | None = Field(default=None, alias="request_timeout")
+    timeout: float | None = Field(default=None, alias="request_timeout", gt=0)
     """Seconds for the whole call (streams included). ``None``: 10 s connect, 600 s read."""
-    max_retries: int = 2
+    max_retries: int = Field(default=2, ge=0)
     """Retries of retryable errors (429, 5xx, timeout, connection). 0 disables."""
     streaming: bool = False
     """Use the streaming endpoint for ``invoke`` too."""
@@ -186,7 +184,7 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+    _slot: ClientSlot = PrivateAttr(default_factory=ClientSlot)
 
     @model_validator(mode="before")
     @classmethod
@@ -325,24 +323,39 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
     # -- responses ---------------------------------------------------------------------------
 
     def _chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
+        """A wrong body is the retryable server error; our own failure reading a body of the
+        checked shape is the non-retryable internal error (see ``_answer_errors``)."""
         try:
             return self._read_chat_result(response, requested_model)
-        except _UNREADABLE as exc:
+        except UnreadableAnswer as exc:
             raise_native(
                 malformed_answer(
-                    f"a chat completion this client cannot read ({type(exc).__name__}: {exc})",
+                    f"a chat completion this client cannot read ({exc})",
                     status_code=response.status_code,
                     request_id=response.request_id,
                     path=_PATH,
                 )
             )
+        except Exception as exc:
+            error = internal_error(
+                "reading a chat completion",
+                exc,
+                status_code=response.status_code,
+                request_id=response.request_id,
+                path=_PATH,
+            )
+            error.__cause__ = exc
+            raise_native(error)
 
     def _read_chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
         data = response.data
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-            raise ValueError("no 'choices' list")
+            raise UnreadableAnswer("no 'choices' list")
         if not data["choices"]:
-            raise ValueError("an empty 'choices' list")
+            raise UnreadableAnswer("an empty 'choices' list")
+        for choice in data["choices"]:
+            if not isinstance(choice, dict) or not isinstance(choice.get("message") or {}, dict):
+                raise UnreadableAnswer("a choice that is not an object with a 'message' object")
         usage = usage_metadata(data.get("usage"))
         shared = _drop_none(
             {
@@ -373,16 +386,18 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
     ) -> ChatGenerationChunk | None:
         """One SSE event → a chunk to yield (``None`` when it only carries metadata).
 
-        An event this client cannot read raises the core server error, which the stream
-        loops treat like any other AI/ML API failure (typed, retried before the first chunk).
+        An event of the wrong shape raises the core server error, which the stream loops treat
+        like any other AI/ML API failure (typed, retried before the first chunk); our own
+        failure on an event of the checked shape is the non-retryable internal error.
         """
         try:
             return self._read_event_chunk(event, state)
-        except _UNREADABLE as exc:
+        except UnreadableAnswer as exc:
             raise malformed_answer(
-                f"a stream event this client cannot read ({type(exc).__name__}: {exc})",
-                path=_PATH,
+                f"a stream event this client cannot read ({exc})", path=_PATH
             ) from exc
+        except Exception as exc:
+            raise internal_error("reading a stream event", exc, path=_PATH) from exc
 
     def _read_event_chunk(
         self, event: dict[str, Any], state: _StreamState
@@ -402,7 +417,9 @@ class ChatAIMLAPI(ClientOwner, BaseChatModel):
         choices = event.get("choices")
         if not choices:
             return None
-        choice = choices[0]
+        choice = choices[0] if isinstance(choices, list) else None
+        if not isinstance(choice, dict) or not isinstance(choice.get("delta") or {}, dict):
+            raise UnreadableAnswer("a choice that is not an object with a 'delta' object")
         if choice.get("finish_reason"):
             state.finish_reason = choice["finish_reason"]
         delta = choice.get("delta")

@@ -15,12 +15,12 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import malformed_answer
 from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
-from aiml_integrations.langchain._client import ClientOwner
+from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
-from aiml_integrations.transport import AIMLAPIClient, APIResponse
+from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIEmbeddings"]
 
@@ -49,15 +49,15 @@ class AIMLAPIEmbeddings(ClientOwner, BaseModel, Embeddings):
     """Texts per request."""
     dimensions: int | None = None
     """Output size, for models that can shorten their vectors (text-embedding-3-*)."""
-    timeout: float | None = Field(default=None, alias="request_timeout")
-    max_retries: int = 2
+    timeout: float | None = Field(default=None, alias="request_timeout", gt=0)
+    max_retries: int = Field(default=2, ge=0)
     default_headers: dict[str, str] | None = None
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra request-body fields, sent as-is."""
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid", protected_namespaces=())
 
-    _client: AIMLAPIClient | None = PrivateAttr(default=None)
+    _slot: ClientSlot = PrivateAttr(default_factory=ClientSlot)
 
     def _client_config(self) -> AIMLAPIConfig:
         return AIMLAPIConfig.resolve(

@@ -38,8 +38,8 @@ _clients: OrderedDict[tuple[str, str], AIMLAPIClient] = OrderedDict()
 def get_client(api_key: str | None, api_base: str | None) -> AIMLAPIClient:
     """The cached client for this key and base (created on first use).
 
-    Evicted clients are not closed: another thread may be mid-request on them; their pools
-    are released when they are garbage-collected.
+    An evicted client is closed (its pools, on every loop that can still close them); a call
+    still running on it finishes, fails as a typed connection error, or runs on a fresh pool.
     """
     try:
         config = AIMLAPIConfig.resolve(api_key or None, api_base or None)
@@ -56,13 +56,18 @@ def get_client(api_key: str | None, api_base: str | None) -> AIMLAPIClient:
             return client
         client = AIMLAPIClient(config)
         _clients[cache_key] = client
-        while len(_clients) > MAX_CLIENTS:
-            _clients.popitem(last=False)
-        return client
+        evicted = [_clients.popitem(last=False)[1] for _ in range(len(_clients) - MAX_CLIENTS)]
+    for old in evicted:
+        old.close()
+    return client
 
 
 def clear_clients() -> None:
-    """Forget every cached client (tests, key rotation); their sync pools are closed."""
+    """Forget every cached client (tests, key rotation) and close them; never raises.
+
+    Sync pools close at once; async pools close on their loop (in a task when called from
+    async code, on another thread's loop from there) or are released if their loop is gone.
+    """
     with _lock:
         clients = list(_clients.values())
         _clients.clear()
@@ -71,17 +76,15 @@ def clear_clients() -> None:
 
 
 async def aclear_clients() -> None:
-    """:func:`clear_clients` from async code: also closes the running loop's async pools.
+    """:func:`clear_clients` from async code, returning once the running loop's pools closed.
 
-    ``clear_clients()`` cannot close an async pool (that needs its loop), and a pool's idle
-    keep-alive connections stay registered with a live loop, so they are never collected:
-    async applications (and tests checking for leaked sockets) call this one.
+    Tests that count sockets right after clearing use this one: ``clear_clients()`` from async
+    code only schedules that close.
     """
     with _lock:
         clients = list(_clients.values())
         _clients.clear()
     for client in clients:
-        client.close()
         await client.aclose()
 
 

@@ -33,7 +33,7 @@ import httpx
 import litellm
 
 from aiml_integrations import errors as core
-from aiml_integrations._error_parse import redact
+from aiml_integrations._answer_errors import internal_error
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "AIMLAPIBadRequestError",
     "AIMLAPIContentPolicyViolationError",
     "AIMLAPIContextWindowExceededError",
+    "AIMLAPIInternalError",
     "AIMLAPIInternalServerError",
     "AIMLAPILiteLLMError",
     "AIMLAPINotFoundError",
@@ -226,6 +227,17 @@ class AIMLAPIAPIConnectionError(
     litellm_class = litellm.APIConnectionError
 
 
+class AIMLAPIInternalError(AIMLAPILiteLLMError, litellm.BadRequestError, core.InternalError):
+    """This package failed handling an answer (a bug here or in the LiteLLM it drives).
+
+    Status 400 and LiteLLM's ``BadRequestError``: the one status the Router neither retries nor
+    cools a deployment down for (our bug is no reason to sideline a healthy key); fallbacks to
+    another group still apply. ``aimlapi_status_code`` keeps what AI/ML API answered.
+    """
+
+    litellm_class = litellm.BadRequestError
+
+
 _BY_CATEGORY: Mapping[ErrorCategory, type[AIMLAPILiteLLMError]] = {
     ErrorCategory.INVALID_REQUEST: AIMLAPIBadRequestError,
     ErrorCategory.UNKNOWN_MODEL: AIMLAPIUnknownModelError,
@@ -241,6 +253,7 @@ _BY_CATEGORY: Mapping[ErrorCategory, type[AIMLAPILiteLLMError]] = {
     ErrorCategory.UNAVAILABLE: AIMLAPIServiceUnavailableError,
     ErrorCategory.TIMEOUT: AIMLAPITimeout,
     ErrorCategory.CONNECTION: AIMLAPIAPIConnectionError,
+    ErrorCategory.INTERNAL: AIMLAPIInternalError,
 }
 
 _FIXED_STATUS: Mapping[type[AIMLAPILiteLLMError], int] = {
@@ -257,6 +270,7 @@ _FIXED_STATUS: Mapping[type[AIMLAPILiteLLMError], int] = {
     AIMLAPIBadGatewayError: 502,
     AIMLAPIServiceUnavailableError: 503,
     AIMLAPIAPIConnectionError: 500,
+    AIMLAPIInternalError: 400,
 }
 
 
@@ -395,21 +409,19 @@ def timeout_error(seconds: float | None, *, model: str | None, url: str) -> AIML
 def unexpected_error(
     error: BaseException, *, model: str | None, url: str, secrets: tuple[str, ...] = ()
 ) -> AIMLAPILiteLLMError:
-    """Any other exception (a bug here, an answer of an unexpected shape) as a typed 500.
+    """Any other exception (a bug here or in LiteLLM) as the typed, non-retryable internal error.
 
-    Never leave it to LiteLLM: it would become ``APIConnectionError`` with a traceback in the
-    message. A 500 is retried and may fall back, which is right for a malformed answer.
+    Never leave it to LiteLLM: it would become ``APIConnectionError`` (retried, never cooled
+    down) with a traceback in the message. Malformed answers do not come here: the readers
+    raise them as retryable server errors (:mod:`aiml_integrations._answer_errors`).
     """
-    detail = redact(f"{type(error).__name__}: {error}", secrets)
-    info = ErrorInfo(
-        category=ErrorCategory.SERVER_ERROR,
-        message=(
-            "aiml-integrations could not complete the AI/ML API call "
-            f"({detail}); please report this with the request id if one is shown"
-        ),
+    core_error = internal_error(
+        "completing the AI/ML API call",
+        error,
         path=httpx.URL(url).path if url else None,
+        secrets=secrets,
     )
-    return build(AIMLAPIInternalServerError, info, model=model, url=url)
+    return build(AIMLAPIInternalError, core_error.info, model=model, url=url)
 
 
 def unsupported_params_error(

@@ -42,7 +42,7 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
-from aiml_integrations._error_parse import malformed_answer
+from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
 from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = [
@@ -95,10 +95,12 @@ _R = TypeVar("_R")
 def _reads(
     kind: str,
 ) -> Callable[[Callable[[APIResponse, _R], _R]], Callable[[APIResponse, _R], _R]]:
-    """Turn a failure to read a 2xx answer into the core server error *with its request id*.
+    """Turn a failure to read a 2xx answer into a typed error *with its request id*.
 
-    Why: the handler's guard would type any exception anyway, but only here is the response
-    (status, ``x-inference-id``) still at hand — the id a user must quote to support.
+    A body of the wrong shape (:class:`UnreadableAnswer`, raised by the readers' checks) is the
+    retryable server error; anything else the reading raises is our code (or LiteLLM's)
+    failing: the non-retryable internal error, logged once, the cause chained. Only here is
+    the response (status, ``x-inference-id``) still at hand — the id to quote to support.
     """
 
     def wrap(read: Callable[[APIResponse, _R], _R]) -> Callable[[APIResponse, _R], _R]:
@@ -106,9 +108,16 @@ def _reads(
         def reading(api: APIResponse, model_response: _R) -> _R:
             try:
                 return read(api, model_response)
-            except Exception as exc:
+            except UnreadableAnswer as exc:
                 raise malformed_answer(
-                    f"a {kind} answer this client cannot read ({type(exc).__name__}: {exc})",
+                    f"a {kind} answer this client cannot read ({exc})",
+                    status_code=api.status_code,
+                    request_id=api.request_id,
+                ) from exc
+            except Exception as exc:
+                raise internal_error(
+                    f"reading a {kind} answer",
+                    exc,
                     status_code=api.status_code,
                     request_id=api.request_id,
                 ) from exc
@@ -123,11 +132,12 @@ def chat_response(api: APIResponse, model_response: ModelResponse) -> ModelRespo
     """A ``ModelResponse`` (content, tool calls, reasoning, usage) from a chat answer."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-        raise ValueError("no 'choices' list")
+        raise UnreadableAnswer("no 'choices' list")
     data = {k: v for k, v in data.items() if k != "meta"}
     for choice in data["choices"]:
-        if isinstance(choice, dict):
-            _normalise_message(choice.get("message"))
+        if not isinstance(choice, dict) or not isinstance(choice.get("message") or {}, dict):
+            raise UnreadableAnswer("a choice that is not an object with a 'message' object")
+        _normalise_message(choice.get("message"))
     result = convert_to_model_response_object(
         response_object=data,
         model_response_object=model_response,
@@ -142,7 +152,9 @@ def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> E
     """An ``EmbeddingResponse`` (vectors in input order, usage)."""
     data = api.data
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise ValueError("no 'data' list")
+        raise UnreadableAnswer("no 'data' list")
+    if not all(isinstance(item, dict) for item in data["data"]):
+        raise UnreadableAnswer("an embedding that is not an object")
     data = {k: v for k, v in data.items() if k != "meta"}
     data["data"] = sorted(
         data["data"], key=lambda item: item.get("index", 0) if isinstance(item, dict) else 0
@@ -161,6 +173,9 @@ def embedding_response(api: APIResponse, model_response: EmbeddingResponse) -> E
 
 def _image_objects(data: Mapping[str, Any]) -> list[Any]:
     """``data[]`` (OpenAI schema) or ``images[]`` (flux/fal schema) as ``ImageObject``s."""
+    for name in ("data", "images"):
+        if not isinstance(data.get(name) or [], list):
+            raise UnreadableAnswer(f"'{name}' is not a list")
     objects: list[Any] = []
     for item in data.get("data") or ():
         if isinstance(item, dict):
@@ -188,10 +203,10 @@ def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResp
     """An ``ImageResponse`` from either image schema (surface §3.6)."""
     data = api.data
     if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
+        raise UnreadableAnswer("not a JSON object")
     objects = _image_objects(data)
     if not objects:
-        raise ValueError("neither 'data' nor 'images'")
+        raise UnreadableAnswer("neither 'data' nor 'images'")
     model_response.data = objects
     created = data.get("created")
     if isinstance(created, int):

@@ -154,6 +154,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
         elif stream.error_after is not None:
             self._finish_with_error(stream)
+        elif stream.end == "drop":
+            self._drop()
+        elif stream.end == "close":
+            self.wfile.write(b"0\r\n\r\n")
+            self.close_connection = True
         else:
             self._send_event("[DONE]")
             self.wfile.write(b"0\r\n\r\n")

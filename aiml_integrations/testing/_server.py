@@ -406,6 +406,7 @@ class MockAIMLAPI:
                     time.sleep(stream_fault.delay)
                 result.cut_after = stream_fault.stream_cut_after
                 result.error_after = stream_fault.stream_error_after
+                result.end = stream_fault.stream_end
                 result.error_payload = stream_fault.stream_error or {
                     "message": DEFAULT_MESSAGES[500],
                     "type": "server_error",

@@ -60,7 +60,9 @@ class Reply:
 class StreamReply:
     """An SSE response: ``events`` are the JSON texts of the ``data:`` lines, in order.
 
-    ``[DONE]`` is not in ``events``; the writer appends it unless a stream fault says otherwise.
+    ``[DONE]`` is not in ``events``; the writer appends it unless a stream fault says otherwise
+    (``end``: ``"done"``, ``"close"`` = end the body without ``[DONE]``, ``"drop"`` = drop the
+    connection after the last event).
     """
 
     events: list[str]
@@ -69,6 +71,7 @@ class StreamReply:
     error_after: int | None = None
     error_payload: dict[str, Any] | None = None
     interval: float = 0.0
+    end: str = "done"
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 __all__ = ["Fault", "FaultBody"]
 
 FaultBody = dict[str, Any] | list[Any] | str | bytes | None
+_STREAM_ENDS = ("done", "close", "drop")
 
 
 @dataclass(eq=False)
@@ -33,7 +34,10 @@ class Fault:
     - **connection reset**: ``reset=True`` aborts the TCP connection with RST, before any byte.
     - **stream faults** (only for ``"stream": true`` chat requests that pass validation):
       ``stream_cut_after=K`` sends K chunks then drops the connection without ``[DONE]``;
-      ``stream_error_after=K`` sends K chunks then ``data: {"error": stream_error}`` and ends.
+      ``stream_error_after=K`` sends K chunks then ``data: {"error": stream_error}`` and ends;
+      ``stream_end="close"`` sends the whole answer (finish reason and usage included) and ends
+      the body without ``data: [DONE]``; ``stream_end="drop"`` does the same, then drops the
+      connection instead of ending the body.
 
     Matching: ``model`` (requested id, or its canonical catalog id), ``path`` (exact, prefix, or
     the same after dropping a leading ``/v1``/``/v2``) and ``key`` (the bearer token) must all
@@ -52,6 +56,7 @@ class Fault:
     stream_cut_after: int | None = None
     stream_error_after: int | None = None
     stream_error: dict[str, Any] | None = None
+    stream_end: str = "done"
     reset: bool = False
     name: str | None = None
     meta: Any = None
@@ -66,6 +71,8 @@ class Fault:
             raise ValueError("times must be >= 0 or None (forever)")
         if self.delay < 0:
             raise ValueError("delay must be >= 0")
+        if self.stream_end not in _STREAM_ENDS:
+            raise ValueError(f"stream_end must be one of {_STREAM_ENDS}, got {self.stream_end!r}")
         self.remaining = self.times
 
     # -- classification ---------------------------------------------------------------------
@@ -73,7 +80,11 @@ class Fault:
     @property
     def is_stream_fault(self) -> bool:
         """Applies while streaming a successful answer, not before routing."""
-        return self.stream_cut_after is not None or self.stream_error_after is not None
+        return (
+            self.stream_cut_after is not None
+            or self.stream_error_after is not None
+            or self.stream_end != "done"
+        )
 
     @property
     def is_error(self) -> bool:

@@ -58,7 +58,10 @@ __all__ = [
     "SERVICE_UNAVAILABLE",
     "STATUS_CODE_AS_STRING",
     "STREAM_CUT",
+    "STREAM_DROPPED_AFTER_FINISH",
     "STREAM_ERROR_EVENT",
+    "STREAM_JSON_ERROR",
+    "STREAM_NO_DONE",
     "UNKNOWN_MODEL",
     "UNSUPPORTED_SYSTEM_ROLE",
     "UPSTREAM_400_UNDER_500",
@@ -309,6 +312,30 @@ STREAM_ERROR_EVENT = Fault(
 )
 """Two chunks, then an OpenAI-style ``data: {"error": {...}}`` line, then the stream ends."""
 
+# --- stream endings: complete answers that end unusually ------------------------------------
+
+STREAM_NO_DONE = Fault(stream_end="close", name="STREAM_NO_DONE")
+"""The whole answer (finish reason and usage chunk), then the body ends without
+``data: [DONE]``. Not a fault to the client: the answer is complete."""
+
+STREAM_DROPPED_AFTER_FINISH = Fault(stream_end="drop", name="STREAM_DROPPED_AFTER_FINISH")
+"""The whole answer, then the connection drops (no ``[DONE]``, no end of the chunked body).
+Also complete: the finish reason arrived."""
+
+STREAM_JSON_ERROR = Fault(
+    status=200,
+    body={
+        "requestId": "{request_id}",
+        "statusCode": 500,
+        "timestamp": "{timestamp}",
+        "path": "{path}",
+        "message": "Internal server error",
+    },
+    name="STREAM_JSON_ERROR",
+)
+"""A 200 answer whose body is AI/ML API's JSON error envelope (statusCode 500) instead of an
+event stream: read as the error it is (a server error), not as a stream that ended early."""
+
 
 def slow(seconds: float) -> Fault:
     """Latency only: the normal answer, ``seconds`` late."""
@@ -361,6 +388,10 @@ def list_presets() -> list[tuple[str, int | None, str]]:
             what = f"stream drops after {fault.stream_cut_after} chunks"
         elif fault.stream_error_after is not None:
             what = f"stream error event after {fault.stream_error_after} chunks"
+        elif fault.stream_end == "close":
+            what = "whole stream, then the body ends without [DONE]"
+        elif fault.stream_end == "drop":
+            what = "whole stream, then the connection drops (no [DONE])"
         elif fault.message is not None:
             what = fault.message
         else:

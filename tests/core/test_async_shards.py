@@ -14,7 +14,8 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from aiml_integrations import errors, transport
+from aiml_integrations import errors
+from aiml_integrations._transport import _pools
 from aiml_integrations.transport import AIMLAPIClient
 
 from .helpers import API_KEY, LocalServer, Reply, envelope, sse
@@ -50,8 +51,8 @@ def test_acquire_fills_shards_lowest_first_and_is_bounded() -> None:
         made.append(object())
         return made[-1]
 
-    pools = transport._AsyncPools(make)
-    load, most = transport._ASYNC_SHARD_LOAD, transport._ASYNC_SHARDS
+    pools = _pools.AsyncPools(make)
+    load, most = _pools.ASYNC_SHARD_LOAD, _pools.ASYNC_SHARDS
     slots = [pools.acquire() for _ in range(load + 1)]
     assert slots == [0] * load + [1] and len(made) == 2
     pools.release(0)

@@ -979,8 +979,9 @@ def test_row_ids_are_unique() -> None:
 
 
 def test_every_category_but_connection_is_reachable_from_a_response() -> None:
+    """CONNECTION needs no response; INTERNAL is this package failing (``_answer_errors``)."""
     seen = {r.category for r in ALL_ROWS}
-    assert seen == set(C) - {C.CONNECTION}
+    assert seen == set(C) - {C.CONNECTION, C.INTERNAL}
 
 
 def test_http_date_retry_after_is_non_negative_seconds() -> None:

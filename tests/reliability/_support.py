@@ -56,7 +56,11 @@ PRESET_CATEGORY: dict[str, ErrorCategory] = {
     "CONNECTION_RESET": C.CONNECTION,
     "STREAM_CUT": C.CONNECTION,
     "STREAM_ERROR_EVENT": C.SERVER_ERROR,
+    "STREAM_JSON_ERROR": C.SERVER_ERROR,  # a 200 JSON envelope with statusCode 500
 }
+
+COMPLETE_STREAM_ENDINGS = frozenset({"STREAM_NO_DONE", "STREAM_DROPPED_AFTER_FINISH"})
+"""Presets that end a *complete* stream unusually (no ``[DONE]``): not faults, the call succeeds."""
 
 MID_STREAM = frozenset({"STREAM_CUT", "STREAM_ERROR_EVENT"})
 """Faults that strike after the first chunk: no retry or fallback can hide them."""
@@ -78,6 +82,8 @@ def category_of_label(label: str | None) -> ErrorCategory | None:
         return C.RATE_LIMITED
     if label.startswith("slow("):
         return C.TIMEOUT
+    if label in COMPLETE_STREAM_ENDINGS:
+        return None
     return PRESET_CATEGORY[label]
 
 

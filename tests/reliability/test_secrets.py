@@ -20,12 +20,15 @@ from aiml_integrations.errors import AIMLAPIError
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
 
-from ._support import PRESET_CATEGORY
+from ._support import COMPLETE_STREAM_ENDINGS, PRESET_CATEGORY
 
 KEY = "sk-aimlapi-SECRET-canary-0123456789"
 CANARY = "SECRET-canary"
 MODES = ["sync", "async", "stream", "astream"]
-FAULTS = [*presets.PRESETS.values(), presets.slow(1.0)]
+FAULTS = [
+    *(f for name, f in presets.PRESETS.items() if name not in COMPLETE_STREAM_ENDINGS),
+    presets.slow(1.0),
+]
 TIMEOUT = 0.3
 
 

@@ -42,6 +42,7 @@ from aiml_integrations.litellm import aclear_clients
 from aiml_integrations.testing import Fault, MockAIMLAPI, RecordedRequest, presets
 
 from ._support import (
+    COMPLETE_STREAM_ENDINGS,
     MID_STREAM,
     NOT_RETRYABLE_FOR_LANGCHAIN,
     PRESET_CATEGORY,
@@ -73,7 +74,8 @@ PRIMARY, BACKUP = "openai/gpt-4o", "openai/gpt-4o-mini"
 
 def fault_pool() -> list[Fault]:
     """Every preset, a 429 with a tiny Retry-After, and a response slower than the timeout."""
-    assert set(presets.PRESETS) == set(PRESET_CATEGORY), "update _support.PRESET_CATEGORY"
+    known = set(PRESET_CATEGORY) | COMPLETE_STREAM_ENDINGS
+    assert set(presets.PRESETS) == known, "update _support.PRESET_CATEGORY"
     return [
         *presets.PRESETS.values(),
         presets.rate_limited(retry_after=0.01),

@@ -13,7 +13,13 @@ import pytest
 from aiml_integrations.testing import PRESETS, Fault, MockAIMLAPI, list_presets, presets
 
 CHAT = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
-TRANSPORT = {"CONNECTION_RESET", "STREAM_CUT", "STREAM_ERROR_EVENT"}
+TRANSPORT = {
+    "CONNECTION_RESET",
+    "STREAM_CUT",
+    "STREAM_ERROR_EVENT",
+    "STREAM_NO_DONE",
+    "STREAM_DROPPED_AFTER_FINISH",
+}
 ENVELOPE_PRESETS = sorted(n for n, f in PRESETS.items() if f.body is None and n not in TRANSPORT)
 
 
