@@ -3,13 +3,23 @@
 # `langchain-core` in pyproject.toml, installed exactly (==). The newest versions are what
 # .ci/run installs. Fails loudly: an install that does not resolve, a pin the resolver moved,
 # a test failure, or a step over its time limit all exit non-zero.
+#
+# Usage: bash .ci/oldest.sh [install|test|all]   (default: all). .ci/run calls `install` in the
+# background while the main suite runs, then `test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export LITELLM_LOCAL_MODEL_COST_MAP=True
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 venv="${OLDEST_VENV:-.ci-venv-oldest}"
+phase=${1:-all}
+case "$phase" in
+  install | test | all) ;;
+  *) echo "usage: bash .ci/oldest.sh [install|test|all]" >&2; exit 2 ;;
+esac
 
+# Install phase (left unindented: the heredocs below are Python).
+if [ "$phase" != test ]; then
 rm -rf "$venv"
 python3 -m venv "$venv"
 constraints="$venv/oldest-constraints.txt"
@@ -31,7 +41,7 @@ with open(sys.argv[1], "w") as out:
 print("oldest.sh: pins", " ".join(pins))
 PY
 
-timeout 1200 "$venv/bin/python" -m pip install -q -c "$constraints" -e ".[test]"
+timeout "${OLDEST_INSTALL_TIMEOUT:-2400}" "$venv/bin/python" -m pip install -q -c "$constraints" -e ".[test]"
 
 # The resolver must not have moved a pin (constraints make that an error, but be explicit).
 "$venv/bin/python" - "$constraints" <<'PY'
@@ -47,5 +57,8 @@ for line in open(sys.argv[1]).read().split():
         sys.exit(f"oldest.sh: {name} installed {got}, expected {want}")
     print(f"oldest.sh: {name}=={got}")
 PY
+fi
 
+[ "$phase" = install ] && exit 0
+[ -x "$venv/bin/python" ] || { echo "oldest.sh: no venv at $venv (run: bash .ci/oldest.sh install)" >&2; exit 1; }
 timeout 1800 "$venv/bin/python" -m pytest -q tests/litellm tests/langchain tests/frameworks_langchain
