@@ -10,7 +10,7 @@ from aiml_integrations.testing._types import RecordedRequest
 KEY_A = "fw-key-a-0001"
 KEY_B = "fw-key-b-0002"
 MODEL = "aimlapi/openai/gpt-4o"
-FALLBACK_MODEL = "aimlapi/openai/gpt-4o-mini"
+FALLBACK_MODEL = "aimlapi/gpt-4o-mini"
 TASK = "Use get_weather for city: Paris, then report it."
 TOOL_RESULT = "sunny in Paris"
 

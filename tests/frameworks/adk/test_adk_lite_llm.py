@@ -98,4 +98,4 @@ def test_litellm_fallbacks_move_to_a_second_key_and_model(mock: MockAIMLAPI) -> 
     mock.inject(presets.OUT_OF_CREDITS, key=KEY_A)
     fallback = {"model": FALLBACK_MODEL, "api_key": KEY_B, "api_base": mock.base_url}
     assert TOOL_RESULT in _run(mock, fallbacks=[fallback])
-    assert trace(mock)[:2] == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "openai/gpt-4o-mini", 200)]
+    assert trace(mock)[:2] == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "gpt-4o-mini", 200)]

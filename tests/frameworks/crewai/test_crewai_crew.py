@@ -99,4 +99,4 @@ def test_litellm_fallbacks_move_to_a_second_key_and_model(mock: MockAIMLAPI) -> 
     result = _crew(mock, fallbacks=[fallback]).kickoff()
     assert TOOL_RESULT in result.raw
     seen = trace(mock)
-    assert seen[:2] == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "openai/gpt-4o-mini", 200)]
+    assert seen[:2] == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "gpt-4o-mini", 200)]

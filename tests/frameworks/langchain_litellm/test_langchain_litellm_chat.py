@@ -97,4 +97,4 @@ def test_with_fallbacks_moves_to_a_second_key_and_model(mock: MockAIMLAPI) -> No
     backup = _chat(mock, model=FALLBACK_MODEL, key=KEY_B)
     reply = _chat(mock).with_fallbacks([backup]).invoke("hi")
     assert isinstance(reply, AIMessage) and reply.content == "hi"
-    assert trace(mock) == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "openai/gpt-4o-mini", 200)]
+    assert trace(mock) == [(KEY_A, "openai/gpt-4o", 403), (KEY_B, "gpt-4o-mini", 200)]

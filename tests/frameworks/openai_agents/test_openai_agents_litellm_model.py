@@ -105,4 +105,4 @@ async def test_litellm_fallbacks_move_to_a_second_key_and_model(mock: MockAIMLAP
     assert TOOL_RESULT in str(result.final_output)
     seen = trace(mock)
     assert seen[0] == (KEY_A, "openai/gpt-4o", 403)
-    assert seen[1] == (KEY_B, "openai/gpt-4o-mini", 200)
+    assert seen[1] == (KEY_B, "gpt-4o-mini", 200)

@@ -128,5 +128,5 @@ def test_router_fallback_moves_to_a_second_model(mock: MockAIMLAPI) -> None:
     assert answer == TOOL_RESULT
     seen = trace(mock)
     assert seen[0] == (KEY_A, "openai/gpt-4o", 503)
-    assert seen[1] == (KEY_A, "openai/gpt-4o-mini", 200)
+    assert seen[1] == (KEY_A, "gpt-4o-mini", 200)
     assert KEY_B not in {key for key, _, _ in seen}
