@@ -98,7 +98,7 @@ def _steps(target: Target) -> list[Step]:
             Expect(
                 (Attempt("A", gpt4o, 400), Attempt("B", long, 200)),
                 ("ContextOverflowError",),
-                "gpt-4.1/key-B",
+                "gpt-4.1-2025-04-14/key-B",
             ),
             long_prompt=True,
         ),

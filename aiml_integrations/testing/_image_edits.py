@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from aiml_integrations._images import is_openai_image_model
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import BODY_VALIDATION, ApiError, zod_required
 from aiml_integrations.testing._media import _PNG_1X1, _digest
@@ -88,5 +89,16 @@ def handle_image_edits(call: Call, env: RouteEnv) -> Reply:
         for i in range(count)
     ]
     credits = _CREDITS_PER_IMAGE * count
-    payload = {"created": int(time.time()), "data": data, "meta": meta_usage(credits)}
+    payload: dict[str, Any] = {
+        "created": int(time.time()),
+        "data": data,
+        "meta": meta_usage(credits),
+    }
+    if not is_openai_image_model(model.id):
+        # Flux/fal-style models answer in their own family's shape, as for generations.
+        payload = {
+            "images": [{"url": item.get("url"), "content_type": "image/png"} for item in data],
+            "prompt": body["prompt"],
+            "meta": meta_usage(credits),
+        }
     return Reply.json(env.success_status, payload, cost_headers(credits))

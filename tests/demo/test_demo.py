@@ -70,7 +70,7 @@ def test_demo_subprocess_offline_without_a_key() -> None:
         out,
         "context overflow",
         "litellm.ContextWindowExceededError",
-        "B 400, B/gpt-4.1 200",
+        "B 400, B/gpt-4.1-2025-04-14 200",
         "no",
         "yes",
         "chat-long/key-B",
@@ -86,7 +86,13 @@ def test_demo_subprocess_offline_without_a_key() -> None:
     )
     # LangChain chain
     _row(out, "rate limited", "ModelRateLimitError", "A 429, A 200", "yes", "no", "gpt-4o/key-A")
-    _row(out, "context overflow", "ContextOverflowError", "A 400, B/gpt-4.1 200", "gpt-4.1/key-B")
+    _row(
+        out,
+        "context overflow",
+        "ContextOverflowError",
+        "A 400, B/gpt-4.1-2025-04-14 200",
+        "gpt-4.1-2025-04-14/key-B",
+    )
     _row(
         out,
         "outage",

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
 
-SMALL = "google/gemma-3-4b-it"  # 32,768-token window in the catalog
+SMALL = "mistralai/mistral-small-24b-instruct-2501"  # 32,768-token window in the catalog
 
 
 def _model(mock: MockAIMLAPI, model: str = SMALL) -> ChatAIMLAPI:

@@ -128,5 +128,9 @@ def test_image_edit_needs_an_image_and_answers_in_the_family_shape(http: httpx.C
         files={"image": ("a.png", b"png", "image/png")},
     )
     assert ok.status_code == 200 and len(ok.json()["images"]) == 2
-    missing = http.post("/v1/images/edits", data={"model": "openai/gpt-image-1", "prompt": "x"})
+    missing = http.post(
+        "/v1/images/edits",
+        data={"model": "openai/gpt-image-1", "prompt": "x"},
+        files={"mask": ("m.png", b"png", "image/png")},
+    )
     assert missing.status_code == 400 and missing.json()["meta"][0]["path"] == ["image"]
