@@ -66,7 +66,7 @@ __all__ = [
 
 
 class ErrorCategory(str, enum.Enum):
-    """The categories of ``../shared/design/error-contract.md``; adapters map these."""
+    """The failure categories of the error contract (docs/architecture.md); adapters map them."""
 
     INVALID_REQUEST = "invalid_request"
     UNKNOWN_MODEL = "unknown_model"

@@ -1,7 +1,7 @@
 """``AIMLAPIEmbeddings``: AI/ML API ``/v1/embeddings`` as a LangChain ``Embeddings``.
 
-Why not the peers: ``langchain-aimlapi`` sent one request per text and dropped empty texts
-(so vectors no longer lined up with inputs); ``OpenAIEmbeddings`` tokenizes with tiktoken and
+Why its own class: one request per text is slow, and dropping empty texts would make vectors
+no longer line up with inputs; ``OpenAIEmbeddings`` tokenizes with tiktoken and
 sends token arrays unless told not to, and raises unclassified openai errors. Here: one batched
 request per ``chunk_size`` texts, vectors put back in input order by ``index``, the same typed
 errors and bounded retries as :class:`~aiml_integrations.langchain.ChatAIMLAPI`.

@@ -234,7 +234,7 @@ def _image_objects(data: Mapping[str, Any]) -> list[Any]:
 
 @_reads("image")
 def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResponse:
-    """An ``ImageResponse`` from either image schema (surface §3.6)."""
+    """An ``ImageResponse`` from either image schema (the OpenAI one and AI/ML API's own)."""
     data = api.data
     if not isinstance(data, dict):
         raise UnreadableAnswer("not a JSON object")
@@ -269,7 +269,7 @@ def _usage_block(usage: Any) -> dict[str, Any] | None:
 class StreamTranslator:
     """Turns AI/ML API chat SSE events into LiteLLM stream chunks.
 
-    Tolerates the upstream quirks in the surface notes: ``id`` becoming ``""`` after the
+    Tolerates AI/ML API's stream quirks: ``id`` becoming ``""`` after the
     first chunk, usage on the finish chunk or on a trailing ``choices: []`` chunk, a trailing
     chunk with a finish reason but no delta, ``reasoning`` instead of ``reasoning_content``.
     """

@@ -1,8 +1,8 @@
 """Waiting for AI/ML API's async jobs (video generation, speech-to-text): bounded and typed.
 
 Why its own module: a job is created by one POST and then polled until it says ``completed``
-or ``error``. Peers poll with a blocking ``time.sleep`` forever-ish loop and raise a bare
-``RuntimeError`` on failure. Here:
+or ``error``. An unbounded blocking poll would hang a caller on a stuck job, and a bare
+``RuntimeError`` on failure would defeat retries and fallbacks. Here:
 
 - the wait is bounded by ``max_wait`` seconds; past it, :class:`AIMLAPITimeoutError` (a
   ``ModelTimeoutError``, retryable) names the job id so the caller can look it up later;
