@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations._images import image_body, is_openai_image_model
+from aiml_integrations._core.images import image_body, is_openai_image_model
 
 __all__ = [
     "CHAT_PATH",
@@ -173,7 +173,7 @@ def embedding_payload(
 
 
 def image_payload(model: str, prompt: str, optional_params: Mapping[str, Any]) -> dict[str, Any]:
-    """The images body in the schema of the model's family (:func:`~aiml_integrations._images.
+    """The images body in the schema of the model's family (:func:`~aiml_integrations._core.images.
     image_body`), plus ``extra_body``."""
     body = image_body(model, prompt, optional_params)
     body.update(_extra_body(optional_params))

@@ -43,10 +43,10 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
-from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
-from aiml_integrations._embedding_codec import decode_vector, encode_vector
-from aiml_integrations._images import image_items
-from aiml_integrations.transport import APIResponse, billing_of
+from aiml_integrations._core.answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._core.embedding_codec import decode_vector, encode_vector
+from aiml_integrations._core.images import image_items
+from aiml_integrations._core.transport import APIResponse, billing_of
 
 __all__ = [
     "StreamTranslator",

@@ -28,6 +28,7 @@ from aiml_integrations.testing._errors import (
     ApiError,
     envelope,
 )
+from aiml_integrations.testing._faults import Fault
 from aiml_integrations.testing._http import MockHTTPServer
 from aiml_integrations.testing._incoming import fault_reply, parse_call
 from aiml_integrations.testing._routes import find_route
@@ -39,7 +40,6 @@ from aiml_integrations.testing._types import (
     RouteEnv,
     StreamReply,
 )
-from aiml_integrations.testing.faults import Fault
 
 __all__ = ["MockAIMLAPI"]
 

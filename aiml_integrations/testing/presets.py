@@ -25,7 +25,7 @@ from aiml_integrations.testing._errors import (
     zod_invalid_type,
     zod_required,
 )
-from aiml_integrations.testing.faults import Fault
+from aiml_integrations.testing._faults import Fault
 
 __all__ = [
     "BAD_GATEWAY",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from aiml_integrations import errors
-from aiml_integrations._error_parse import exception_from_info, parse_error
+from aiml_integrations._core.error_parse import exception_from_info, parse_error
 from aiml_integrations.errors import ErrorCategory as C
 
 from .helpers import envelope

@@ -8,9 +8,12 @@ and their display labels — plus, offline, the mock's request log to show what 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiml_integrations._demo._model import Attempt
-from aiml_integrations.testing import MockAIMLAPI
+from aiml_integrations.cli.demo._model import Attempt
+
+if TYPE_CHECKING:  # the mock server is imported only when the demo runs offline
+    from aiml_integrations.testing import MockAIMLAPI
 
 __all__ = ["CHAT_PATH", "DEFAULT_MODEL", "LONG_PROMPT", "MOCK_KEY_A", "MOCK_KEY_B", "Target"]
 
