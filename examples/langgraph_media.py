@@ -42,7 +42,7 @@ def _artifact(tool: Any, args: dict[str, Any]) -> dict[str, Any]:
 
 def build(base_url: str, api_key: str) -> Any:
     creds = {"base_url": base_url, "api_key": api_key}
-    writer = ChatAIMLAPI(model="openai/gpt-4o-mini", max_tokens=60, **creds)
+    writer = ChatAIMLAPI(model="gpt-4o-mini", max_tokens=60, **creds)
     painter = AIMLAPIImageGenerationTool(model="flux/schnell", max_retries=0, **creds)
     speaker = AIMLAPITextToSpeechTool(model="openai/tts-1", voice="nova", **creds)
     # A 429 on the image route is retried by LangChain, keyed on langchain-core's type.

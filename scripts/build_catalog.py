@@ -329,6 +329,20 @@ def anthropic_shaped(spec: Spec) -> bool:
     return bool({"system", "stop_sequences"} & set(spec.params))
 
 
+def chat_roles(spec: Spec | None) -> list[str] | None:
+    """The message roles ``/v1/chat/completions`` takes for the model, ``None`` when unknown.
+
+    An Anthropic-shaped spec carries the system prompt as a top-level ``system`` field; on the
+    OpenAI-compatible route the gateway takes it as a ``system`` message, so that role is added
+    (the same reading that makes ``system_role`` true for these models).
+    """
+    if spec is None or spec.roles is None:
+        return None
+    if anthropic_shaped(spec) and "system" not in spec.roles:
+        return sorted([*spec.roles, "system"])
+    return spec.roles
+
+
 def chat_capabilities(spec: Spec) -> dict[str, bool]:
     """Capability flags a chat spec states: a parameter it does not list is not accepted.
 
@@ -553,7 +567,7 @@ def _model(
         "max_output": max_output,
         "dimensions": spec.dimensions if spec is not None else None,
         "capabilities": dict(sorted(caps.items())),
-        "roles": spec.roles if spec is not None and spec.roles is not None else None,
+        "roles": chat_roles(spec),
         "params": spec.params if spec is not None else None,
         "pricing": pricing,
         "deprecated": deprecated,

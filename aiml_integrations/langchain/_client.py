@@ -76,10 +76,11 @@ class ClientOwner:
         raise NotImplementedError
 
     def _make_client(self) -> AIMLAPIClient:
+        # Classes without the two fields (the media tools) always use their own pool.
         return AIMLAPIClient(
             self._client_config(),
-            http_client=self.http_client,
-            http_async_client=self.http_async_client,
+            http_client=getattr(self, "http_client", None),
+            http_async_client=getattr(self, "http_async_client", None),
         )
 
     @property

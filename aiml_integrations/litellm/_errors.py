@@ -88,13 +88,17 @@ class AIMLAPILiteLLMError(AIMLAPIError):
     def __reduce__(self) -> tuple[Any, ...]:
         request = getattr(getattr(self, "response", None), "request", None)
         url = str(request.url) if request is not None else ""
-        return (_rebuild, (type(self), self.info, self.model, url))
+        return (_rebuild, (type(self).__name__, self.info, self.model, url))
 
 
-def _rebuild(
-    cls: type[AIMLAPILiteLLMError], info: ErrorInfo, model: str | None, url: str
-) -> AIMLAPILiteLLMError:
-    """Unpickle support (LiteLLM constructors have incompatible signatures)."""
+def _rebuild(name: str, info: ErrorInfo, model: str | None, url: str) -> AIMLAPILiteLLMError:
+    """Unpickle support (LiteLLM constructors have incompatible signatures).
+
+    The class travels by name, not by reference: its ``__module__`` is LiteLLM-looking (see
+    :data:`LITELLM_LIKE_MODULE`), which pickle could not import.
+    """
+    cls = globals()[name]
+    assert isinstance(cls, type) and issubclass(cls, AIMLAPILiteLLMError)
     return build(cls, info, model=model, url=url)
 
 
@@ -447,3 +451,15 @@ def unsupported_params_error(
     exc = build(AIMLAPIUnsupportedParamsError, info, model=model, url=url)
     assert isinstance(exc, AIMLAPIUnsupportedParamsError)
     return exc
+
+
+# Agent frameworks tell LiteLLM's errors from their own by the class's module: CrewAI re-raises
+# an error at once (no task-level retry, which would resend a 401 or an out-of-credits call
+# three times and a lasting 429 nine times) only when ``type(e).__module__.startswith("litellm")``.
+# So every class defined above reports a LiteLLM-looking module. They are still imported from
+# ``aiml_integrations.litellm``; ``isinstance``, the MRO and the class names are unchanged.
+LITELLM_LIKE_MODULE = "litellm.aimlapi"
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and issubclass(_cls, AIMLAPILiteLLMError):
+        _cls.__module__ = LITELLM_LIKE_MODULE

@@ -5,10 +5,18 @@ arguments, structured output, reasoning, truncation) without a network or a real
 without the mock knowing any test's expected answer. The rules are simple enough to reason about:
 
 - default: echo the last user message's text;
-- after a ``tool`` message: ``"<tool name> returned: <result>"``;
+- after a tool result (a ``tool`` message, or a user message starting ``Observation:`` as
+  text-based agents such as smolagents send it): answer ``"<tool name> returned: <result>"``, so
+  an agent loop ends; where a tool call is required (``"required"``/``"any"``), call the
+  finishing tool instead (``final_answer``, ``finish`` ...: see ``FINISH_NAMES``) with the result
+  as its argument, or answer in text when there is none;
 - tools offered and ``tool_choice`` forces one (``"required"``/``"any"``/a named function), or
   ``"auto"`` and the last user message names a tool: call it (several if several are named and
-  ``parallel_tool_calls`` allows), arguments generated from the tool's JSON schema;
+  ``parallel_tool_calls`` allows), arguments generated from the tool's JSON schema and the
+  prompt (see ``_schema_values``);
+- the system message lists output fields (``Your output fields are: 1. `answer` (str)``, DSPy's
+  adapters): answer in ``[[ ## field ## ]]`` sections, or as a JSON object of those fields when
+  ``response_format`` asks for JSON (see ``_field_answers``);
 - ``response_format`` ``json_schema``: a JSON document valid for the schema; ``json_object``: an
   object wrapping the echo;
 - ``max_tokens``/``max_completion_tokens`` cut the text at that many words (``finish_reason``
@@ -29,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiml_integrations.catalog import ModelInfo
+from aiml_integrations.testing._field_answers import FINISH_NAMES, answer_fields
 from aiml_integrations.testing._schema_values import generate
 
 __all__ = [
@@ -157,19 +166,37 @@ def _forced_name(tool_choice: Any) -> str | None:
     return None
 
 
+_OBSERVATION_PREFIX = "observation:"
+
+
+def _tool_result(messages: Sequence[Any]) -> tuple[str, str] | None:
+    """``(tool name, result text)`` when the last message hands back a tool's result."""
+    last = messages[-1] if messages else None
+    if not isinstance(last, Mapping):
+        return None
+    text = message_text(last.get("content"))
+    if last.get("role") == "tool":
+        return _tool_name_for(messages, last.get("tool_call_id")) or "tool", text
+    if last.get("role") == "user" and text.lstrip().lower().startswith(_OBSERVATION_PREFIX):
+        return "tool", text.lstrip()[len(_OBSERVATION_PREFIX) :].strip()
+    return None
+
+
 def _choose_tools(body: Mapping[str, Any], messages: Sequence[Any]) -> list[Mapping[str, Any]]:
     functions = _functions(body.get("tools"))
     if not functions:
         return []
     last = messages[-1] if messages else None
-    if isinstance(last, Mapping) and last.get("role") == "tool":
-        return []
     tool_choice = body.get("tool_choice", "auto")
     if tool_choice == "none":
         return []
     forced = _forced_name(tool_choice)
     if forced is not None:
         return [f for f in functions if f["name"] == forced][:1]
+    if _tool_result(messages) is not None:
+        if tool_choice in ("required", "any"):
+            return [f for f in functions if str(f["name"]).lower() in FINISH_NAMES][:1]
+        return []
     user = _last(messages, "user")
     text = message_text(user.get("content")) if user else ""
     named = [f for f in functions if _mentioned(f, text)]
@@ -209,6 +236,18 @@ def _structured(body: Mapping[str, Any], text: str) -> str | None:
     return None
 
 
+def _fields(body: Mapping[str, Any], messages: Sequence[Any], user_text: str) -> str | None:
+    system = _last(messages, "system")
+    if system is None:
+        return None
+    response_format = body.get("response_format")
+    as_json = isinstance(response_format, Mapping) and response_format.get("type") in (
+        "json_object",
+        "json_schema",
+    )
+    return answer_fields(message_text(system.get("content")), user_text, as_json=as_json)
+
+
 def complete(body: Mapping[str, Any], model: ModelInfo) -> Completion:
     """Answer a validated chat-completions request body."""
     messages: list[Any] = list(body.get("messages") or [])
@@ -220,6 +259,7 @@ def complete(body: Mapping[str, Any], model: ModelInfo) -> Completion:
     n = n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else 1
 
     chosen = _choose_tools(body, messages)
+    result = _tool_result(messages)
     reasoning = None
     if model.supports("reasoning"):
         reasoning = f"The user wrote {_word_count(user_text)} words; I will answer directly."
@@ -231,7 +271,10 @@ def complete(body: Mapping[str, Any], model: ModelInfo) -> Completion:
                 id=_stable_id("call_", messages, f["name"], i),
                 name=str(f["name"]),
                 arguments=json.dumps(
-                    generate(f.get("parameters") or {"type": "object"}, user_text),
+                    generate(
+                        f.get("parameters") or {"type": "object"},
+                        result[1] if result is not None else user_text,
+                    ),
                     ensure_ascii=False,
                 ),
             )
@@ -240,15 +283,13 @@ def complete(body: Mapping[str, Any], model: ModelInfo) -> Completion:
         choice = Choice(content=None, tool_calls=calls, finish_reason="tool_calls")
         completion_tokens = sum(max(1, len(c.arguments) // 4) for c in calls)
     else:
-        last = messages[-1] if messages else None
-        structured = _structured(body, user_text)
+        structured = _fields(body, messages, user_text) or _structured(body, user_text)
         if structured is not None:
             text, finish = structured, "stop"
             completion_tokens = max(1, len(text) // 4)
         else:
-            if isinstance(last, Mapping) and last.get("role") == "tool":
-                name = _tool_name_for(messages, last.get("tool_call_id")) or "tool"
-                raw = f"{name} returned: {message_text(last.get('content'))}"
+            if result is not None:
+                raw = f"{result[0]} returned: {result[1]}"
             else:
                 raw = user_text or _EMPTY_PROMPT_ANSWER
             text, finish = _truncate(raw, limit, body.get("stop"))

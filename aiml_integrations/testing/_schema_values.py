@@ -4,7 +4,10 @@ Why: the fake model must produce tool-call arguments and structured output that 
 validate, without knowing what any test expects. It is deterministic: the same schema and prompt
 always give the same value. Values are taken from the prompt when it names them
 (``city: Paris``, ``count=3``), then from quoted strings and bare numbers in order of
-appearance, then from ``default`` / ``examples``, and finally from a schema-valid placeholder.
+appearance, then from ``default`` / ``examples``, then from what the field is for (a free-text
+field such as ``query``/``answer``/``text`` gets the prompt itself; a name-like field such as
+``city``/``location``/``name`` gets the prompt's first proper noun), and finally from a
+schema-valid placeholder.
 """
 
 from __future__ import annotations
@@ -58,6 +61,15 @@ class _Prompt:
 
     def next_number(self) -> str | None:
         return self._numbers.pop(0) if self._numbers else None
+
+    def proper_noun(self) -> str | None:
+        """The first capitalised word that does not start a sentence (``... in Paris``)."""
+        for match in re.finditer(r"[A-Za-z][\w'-]*", self.text):
+            before = self.text[: match.start()].rstrip()
+            word = match.group(0)
+            if before and before[-1] not in ".!?:\n\"'`" and word[0].isupper() and "_" not in word:
+                return word
+        return None
 
     def mentions(self, word: str) -> bool:
         return re.search(rf"\b{re.escape(word.lower())}\b", self.lower) is not None
@@ -220,7 +232,7 @@ class _Generator:
             elif isinstance(schema.get("examples"), list) and schema["examples"]:
                 found = str(schema["examples"][0])
             else:
-                found = "example"
+                found = self.intended_string(schema, name) or "example"
         min_len = schema.get("minLength")
         max_len = schema.get("maxLength")
         if isinstance(min_len, int) and len(found) < min_len:
@@ -228,6 +240,55 @@ class _Generator:
         if isinstance(max_len, int) and len(found) > max_len:
             found = found[:max_len]
         return found
+
+    def intended_string(self, schema: Mapping[str, Any], name: str | None) -> str | None:
+        """A value that fits what the field is for, read from its name and description."""
+        words = set(re.findall(r"[a-z]+", f"{name or ''} {schema.get('description', '')}".lower()))
+        if words & _FREE_TEXT_WORDS and self.prompt.text.strip():
+            return self.prompt.text.strip()
+        if words & _NAME_LIKE_WORDS:
+            return self.prompt.proper_noun()
+        return None
+
+
+_FREE_TEXT_WORDS = frozenset(
+    {
+        "answer",
+        "query",
+        "question",
+        "text",
+        "prompt",
+        "input",
+        "message",
+        "content",
+        "result",
+        "summary",
+        "response",
+        "output",
+        "request",
+        "task",
+        "topic",
+        "search",
+        "q",
+    }
+)
+_NAME_LIKE_WORDS = frozenset(
+    {
+        "city",
+        "location",
+        "place",
+        "country",
+        "name",
+        "person",
+        "company",
+        "town",
+        "region",
+        "destination",
+        "origin",
+        "user",
+        "username",
+    }
+)
 
 
 def _is_number(text: str) -> bool:

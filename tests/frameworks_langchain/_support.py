@@ -18,7 +18,7 @@ from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI, RecordedRequest
 
 CHAT_MODEL = "openai/gpt-4o"
-BACKUP_MODEL = "openai/gpt-4o-mini"
+BACKUP_MODEL = "gpt-4o-mini"
 PROMPT = "What is the weather in Paris? Use get_weather."
 CHAT_PATH = "/v1/chat/completions"
 

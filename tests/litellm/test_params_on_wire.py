@@ -17,7 +17,7 @@ import pytest
 from aiml_integrations._core.embedding_codec import decode_vector
 from aiml_integrations.testing import Fault, MockAIMLAPI
 
-REASONING = "aimlapi/openai/o3-mini"
+REASONING = "aimlapi/o3-mini"
 MESSAGES = [{"role": "user", "content": "hi"}]
 EMBEDDING = "aimlapi/text-embedding-3-small"
 
@@ -55,7 +55,7 @@ async def test_reasoning_effort_survives_drop_params(
 async def test_thinking_reaches_the_wire(mock: MockAIMLAPI, creds: dict[str, Any]) -> None:
     thinking = {"type": "enabled", "budget_tokens": 1024}
     litellm.completion(
-        model="aimlapi/deepseek/deepseek-r1", messages=MESSAGES, thinking=thinking, **creds
+        model="aimlapi/anthropic/claude-haiku-4.5", messages=MESSAGES, thinking=thinking, **creds
     )
     assert mock.requests[-1].json["thinking"] == thinking
 

@@ -27,7 +27,7 @@ from aiml_integrations.litellm import AIMLAPILiteLLMError
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
 
 KEY_A, KEY_B, KEY_C = "key-primary-a-0001", "key-primary-b-0002", "key-backup-c-0003"
-PRIMARY, BACKUP = "openai/gpt-4o", "openai/gpt-4o-mini"
+PRIMARY, BACKUP = "openai/gpt-4o", "gpt-4o-mini"
 MESSAGES = [{"role": "user", "content": "matrix"}]
 NUM_RETRIES = 1  # enough to reach the second key; keeps one-key retry waits short
 MODES = ("sync", "async", "stream", "astream")

@@ -29,7 +29,7 @@ from aiml_integrations.litellm import aclear_clients, clear_clients
 from aiml_integrations.testing import MockAIMLAPI
 
 CHAT = "/v1/chat/completions"
-PAYLOAD = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+PAYLOAD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
 CALLS = 12  # per worker
 
 
@@ -123,7 +123,7 @@ def test_eight_threads_sharing_a_fresh_model_use_one_pool(
 
     monkeypatch.setattr(langchain_client, "AIMLAPIClient", SlowToBuild)
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=slow_mock.base_url, api_key=slow_mock.api_key
+        model="gpt-4o-mini", base_url=slow_mock.base_url, api_key=slow_mock.api_key
     )
     start = threading.Barrier(8)
     seen: list[Any] = []
@@ -180,7 +180,7 @@ def _race_threads(work: Callable[[int], None], close: Callable[[], None]) -> lis
 
 def test_langchain_close_racing_sync_calls(slow_mock: MockAIMLAPI) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini",
+        model="gpt-4o-mini",
         base_url=slow_mock.base_url,
         api_key=slow_mock.api_key,
         max_retries=0,
@@ -202,7 +202,7 @@ def test_langchain_close_racing_sync_calls(slow_mock: MockAIMLAPI) -> None:
 
 async def test_langchain_aclose_racing_async_calls(slow_mock: MockAIMLAPI) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini",
+        model="gpt-4o-mini",
         base_url=slow_mock.base_url,
         api_key=slow_mock.api_key,
         max_retries=0,
@@ -241,7 +241,7 @@ async def test_langchain_aclose_racing_async_calls(slow_mock: MockAIMLAPI) -> No
 
 def test_litellm_clear_clients_racing_sync_calls(slow_mock: MockAIMLAPI) -> None:
     kwargs: dict[str, Any] = {
-        "model": "aimlapi/openai/gpt-4o-mini",
+        "model": "aimlapi/gpt-4o-mini",
         "api_base": slow_mock.base_url,
         "api_key": slow_mock.api_key,
     }
@@ -262,7 +262,7 @@ def test_litellm_clear_clients_racing_sync_calls(slow_mock: MockAIMLAPI) -> None
 
 async def test_litellm_aclear_clients_racing_async_calls(slow_mock: MockAIMLAPI) -> None:
     kwargs: dict[str, Any] = {
-        "model": "aimlapi/openai/gpt-4o-mini",
+        "model": "aimlapi/gpt-4o-mini",
         "api_base": slow_mock.base_url,
         "api_key": slow_mock.api_key,
     }

@@ -33,7 +33,7 @@ def test_chat_model_copies_after_first_call_with_its_own_pool(
     aimlapi_mock: MockAIMLAPI, how: str
 ) -> None:
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=aimlapi_mock.base_url, api_key=aimlapi_mock.api_key
+        model="gpt-4o-mini", base_url=aimlapi_mock.base_url, api_key=aimlapi_mock.api_key
     )
     assert model.invoke("first").content == "first"
     original_pool = model._client
@@ -69,7 +69,7 @@ def test_embeddings_copy_after_first_call_with_their_own_pool(
 def test_model_copy_with_another_key_uses_that_key(aimlapi_mock_factory: Any) -> None:
     mock: MockAIMLAPI = aimlapi_mock_factory(keys=["key-one-aaaaaaaa", "key-two-bbbbbbbb"])
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=mock.base_url, api_key="key-one-aaaaaaaa"
+        model="gpt-4o-mini", base_url=mock.base_url, api_key="key-one-aaaaaaaa"
     )
     model.invoke("one")
     other = model.model_copy(update={"api_key": pydantic.SecretStr("key-two-bbbbbbbb")})
@@ -88,7 +88,7 @@ def test_bad_timeout_and_max_retries_are_rejected_at_construction(
     cls: type, field: str, value: float
 ) -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
-        cls(model="openai/gpt-4o-mini", api_key="k" * 16, **{field: value})
+        cls(model="gpt-4o-mini", api_key="k" * 16, **{field: value})
     errors = caught.value.errors()
     assert [e["type"] for e in errors] == [
         "greater_than" if field == "timeout" else "greater_than_equal"
@@ -98,5 +98,5 @@ def test_bad_timeout_and_max_retries_are_rejected_at_construction(
 
 @pytest.mark.parametrize("cls", [ChatAIMLAPI, AIMLAPIEmbeddings])
 def test_valid_limits_are_accepted(cls: type) -> None:
-    model = cls(model="openai/gpt-4o-mini", api_key="k" * 16, timeout=0.5, max_retries=0)
+    model = cls(model="gpt-4o-mini", api_key="k" * 16, timeout=0.5, max_retries=0)
     assert (model.timeout, model.max_retries) == (0.5, 0)

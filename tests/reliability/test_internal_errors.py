@@ -44,7 +44,7 @@ def test_langchain_our_bug_is_a_non_retryable_internal_error(
     target = "ai_message" if mode == "invoke" else "ai_message_chunk"
     monkeypatch.setattr(f"aiml_integrations.langchain.chat_models.{target}", _boom)
     model = ChatAIMLAPI(
-        model="openai/gpt-4o-mini",
+        model="gpt-4o-mini",
         base_url=aimlapi_mock.base_url,
         api_key=aimlapi_mock.api_key,
         max_retries=2,
@@ -81,7 +81,7 @@ def test_litellm_router_neither_retries_nor_cools_down_for_our_bug(
             {
                 "model_name": "chat",
                 "litellm_params": {
-                    "model": "aimlapi/openai/gpt-4o-mini",
+                    "model": "aimlapi/gpt-4o-mini",
                     "api_key": key,
                     "api_base": mock.base_url,
                 },

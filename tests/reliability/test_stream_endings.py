@@ -25,13 +25,13 @@ COMPLETE = [presets.STREAM_NO_DONE, presets.STREAM_DROPPED_AFTER_FINISH]
 
 def _model(mock: MockAIMLAPI) -> ChatAIMLAPI:
     return ChatAIMLAPI(
-        model="openai/gpt-4o-mini", base_url=mock.base_url, api_key=mock.api_key, max_retries=2
+        model="gpt-4o-mini", base_url=mock.base_url, api_key=mock.api_key, max_retries=2
     )
 
 
 def _litellm_kwargs(mock: MockAIMLAPI) -> dict[str, Any]:
     return {
-        "model": "aimlapi/openai/gpt-4o-mini",
+        "model": "aimlapi/gpt-4o-mini",
         "messages": [{"role": "user", "content": PROMPT}],
         "api_base": mock.base_url,
         "api_key": mock.api_key,

@@ -249,3 +249,84 @@ def test_deterministic(client: httpx.Client) -> None:
     first, second = chat(client, **request), chat(client, **request)
     assert first["choices"][0]["message"] == second["choices"][0]["message"]
     assert first["usage"] == second["usage"]
+
+
+def test_required_tool_choice_after_a_text_observation_calls_the_finishing_tool(
+    client: httpx.Client,
+) -> None:
+    """smolagents' shape: tool calls and results as text, a tool call required every step."""
+    tools = [
+        tool("get_weather", {"type": "object", "properties": {"city": {"type": "string"}}}),
+        tool("final_answer", {"type": "object", "properties": {"answer": {"type": "string"}}}),
+    ]
+    messages = [
+        *user("Use get_weather for city: Oslo"),
+        {"role": "assistant", "content": "Calling tools:\n[{'name': 'get_weather'}]"},
+        {"role": "user", "content": [{"type": "text", "text": "Observation:\nsunny, 21C"}]},
+    ]
+    body = chat(client, messages=messages, tools=tools, tool_choice="required")
+    (call,) = body["choices"][0]["message"]["tool_calls"]
+    assert call["function"]["name"] == "final_answer"
+    assert json.loads(call["function"]["arguments"]) == {"answer": "sunny, 21C"}
+
+    without_finisher = chat(client, messages=messages, tools=tools[:1], tool_choice="required")
+    assert without_finisher["choices"][0]["message"]["content"] == "tool returned: sunny, 21C"
+
+
+def test_tool_arguments_follow_the_fields_intent(client: httpx.Client) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "query": {"type": "string"}},
+        "required": ["city", "query"],
+    }
+    body = chat(
+        client,
+        messages=user("What is the weather in Paris? Use get_weather."),
+        tools=[tool("get_weather", schema)],
+    )
+    (call,) = body["choices"][0]["message"]["tool_calls"]
+    arguments = json.loads(call["function"]["arguments"])
+    assert arguments == {"city": "Paris", "query": "What is the weather in Paris? Use get_weather."}
+
+
+DSPY_SYSTEM = (
+    "Your input fields are:\n1. `question` (str): \n2. `trajectory` (str):\n"
+    "Your output fields are:\n1. `next_thought` (str): \n"
+    "2. `next_tool_name` (Literal['get_weather', 'finish']): \n"
+    "3. `next_tool_args` (dict[str, Any]):\n"
+    "All interactions will be structured in the following way\n"
+    "(1) get_weather, whose description is <desc>Weather.</desc>. "
+    "It takes arguments {'city': {'type': 'string'}}.\n"
+    "(2) finish, whose description is <desc>Done.</desc>. It takes arguments {}."
+)
+
+
+def _dspy_user(trajectory: str) -> list[dict[str, Any]]:
+    return [
+        {"role": "system", "content": DSPY_SYSTEM},
+        {
+            "role": "user",
+            "content": "[[ ## question ## ]]\nweather for city: Oslo\n\n[[ ## trajectory ## ]]\n"
+            f"{trajectory}\n\nRespond with the corresponding output fields.",
+        },
+    ]
+
+
+def test_answers_dspy_fields_in_sections_then_finishes_after_an_observation(
+    client: httpx.Client,
+) -> None:
+    first = chat(client, messages=_dspy_user(""))["choices"][0]["message"]["content"]
+    assert "[[ ## next_tool_name ## ]]\nget_weather" in first
+    assert '[[ ## next_tool_args ## ]]\n{"city": "Oslo"}' in first
+    assert first.endswith("[[ ## completed ## ]]")
+
+    done = "[[ ## tool_name_0 ## ]]\nget_weather\n\n[[ ## observation_0 ## ]]\nsunny, 21C"
+    second = chat(client, messages=_dspy_user(done))["choices"][0]["message"]["content"]
+    assert "[[ ## next_tool_name ## ]]\nfinish" in second
+
+
+def test_answers_dspy_fields_as_json_when_json_is_asked(client: httpx.Client) -> None:
+    body = chat(client, messages=_dspy_user(""), response_format={"type": "json_object"})
+    fields = json.loads(body["choices"][0]["message"]["content"])
+    assert fields["next_tool_name"] == "get_weather"
+    assert fields["next_tool_args"] == {"city": "Oslo"}

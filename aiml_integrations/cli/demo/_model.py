@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aiml_integrations.errors import AIMLAPIError
+
 if TYPE_CHECKING:
     from aiml_integrations.testing import MockAIMLAPI
 
@@ -138,6 +140,8 @@ def framework_name(exc: BaseException, prefixes: Sequence[str], shown: str) -> s
     framework's retry/fallback logic keys on, so that is what the table shows.
     """
     for cls in type(exc).__mro__:
+        if issubclass(cls, AIMLAPIError):  # ours, even where it reports a framework's module
+            continue
         if cls.__module__.startswith(tuple(prefixes)):
             return shown + cls.__name__
     return type(exc).__name__
