@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from aiml_integrations._core.api import OFF_WORDS as _OFF
 from aiml_integrations.catalog._cache import current_catalog
 from aiml_integrations.catalog._catalog import DEFAULT_MAX_AGE, Catalog
 from aiml_integrations.catalog._model import ModelInfo
@@ -50,7 +51,6 @@ logger = logging.getLogger("aiml_integrations.catalog")
 
 #: ``AIMLAPI_PREFLIGHT=0`` switches preflight off process-wide (when ``enabled`` is not given).
 PREFLIGHT_ENV = "AIMLAPI_PREFLIGHT"
-_OFF = frozenset({"0", "false", "no", "off"})
 _SYSTEM_ROLES = frozenset({"system", "developer"})
 
 # capability -> (parameters it governs, predicate on the value: does this value need it?)

@@ -45,6 +45,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from aiml_integrations._core.answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._core.api import CHAT_PATH as _PATH
 from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations._core.transport import APIResponse, billing_of
 from aiml_integrations.catalog import current_catalog
@@ -72,7 +73,6 @@ from aiml_integrations.langchain._usage import usage_metadata
 
 __all__ = ["ChatAIMLAPI"]
 
-_PATH = "/v1/chat/completions"
 _PROVIDER = "aimlapi"
 
 

@@ -27,6 +27,7 @@ import litellm
 from litellm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse
 
+from aiml_integrations._core.api import OFF_WORDS as _OFF
 from aiml_integrations._core.transport import AIMLAPIClient, APIResponse
 from aiml_integrations.catalog import preflight
 from aiml_integrations.errors import InvalidRequestError
@@ -66,7 +67,6 @@ __all__ = ["PREFLIGHT_PARAM", "AIMLAPIProvider"]
 #: Per call or per deployment (``litellm_params``): ``aimlapi_preflight=False`` sends the body
 #: without the catalog checks of :func:`aiml_integrations.catalog.preflight`.
 PREFLIGHT_PARAM = "aimlapi_preflight"
-_OFF = frozenset({"0", "false", "no", "off"})
 
 # The parameter order of each ``CustomLLM`` method, for the (rare) positional caller.
 _CHAT_ARGS = (

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from aiml_integrations._core.api import CHAT_PATH
 from aiml_integrations._core.images import image_body, is_openai_image_model
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "timeout_seconds",
 ]
 
-CHAT_PATH = "/v1/chat/completions"
 EMBEDDINGS_PATH = "/v1/embeddings"
 IMAGES_PATH = "/v1/images/generations"
 

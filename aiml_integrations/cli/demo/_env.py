@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiml_integrations._core.api import CHAT_PATH
 from aiml_integrations.cli.demo._model import Attempt
 
 if TYPE_CHECKING:  # the mock server is imported only when the demo runs offline
@@ -20,7 +21,6 @@ __all__ = ["CHAT_PATH", "DEFAULT_MODEL", "LONG_PROMPT", "MOCK_KEY_A", "MOCK_KEY_
 MOCK_KEY_A = "demo-key-A"
 MOCK_KEY_B = "demo-key-B"
 DEFAULT_MODEL = "openai/gpt-4o"
-CHAT_PATH = "/v1/chat/completions"
 # About 175k tokens by the mock's estimate (and the real tokenizer's order of magnitude):
 # over gpt-4o's 128k window, well under gpt-4.1's 1M.
 LONG_PROMPT = "word " * 140_000

@@ -34,6 +34,7 @@ from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.api import OFF_WORDS as _OFF
 from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
 from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.catalog import PREFLIGHT_ENV, Catalog, current_catalog
@@ -68,7 +69,6 @@ _log = logging.getLogger("aiml_integrations.langchain")
 
 #: Name of the custom callback event each job poll dispatches (``on_custom_event``).
 PROGRESS_EVENT = "aimlapi_job_progress"
-_OFF = frozenset({"0", "false", "no", "off"})
 
 
 def refused(message: str) -> AIMLAPIInvalidRequestError:
