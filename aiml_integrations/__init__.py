@@ -4,12 +4,13 @@ Importing this package is deliberately cheap: it imports neither httpx, pydantic
 LangChain. The public names below are loaded on first access (PEP 562), so
 ``import aiml_integrations`` stays fast and a LangChain user never pays for LiteLLM.
 
+- ``aiml_integrations.AIMLAPIConfig`` / ``Timeouts`` / ``AIMLAPIClient`` / ``APIResponse``:
+  credentials, base URL, timeouts and the pooled httpx transport (private package ``_core``).
 - ``aiml_integrations.errors``: the exception hierarchy (``AIMLAPIError`` and one subclass per
   error category), shared by both adapters.
-- ``aiml_integrations.AIMLAPIConfig`` / ``AIMLAPIClient``: credentials, base URL, timeouts and
-  the pooled httpx transport.
+- ``aiml_integrations.catalog``: model facts, ``preflight``.
 - ``aiml_integrations.litellm``: the ``aimlapi/`` LiteLLM provider.
-- ``aiml_integrations.langchain``: ``ChatAIMLAPI`` and ``AIMLAPIEmbeddings``.
+- ``aiml_integrations.langchain``: ``ChatAIMLAPI``, ``AIMLAPIEmbeddings`` and the media tools.
 - ``aiml_integrations.testing``: an offline AI/ML API mock server with fault injection.
 """
 
@@ -21,35 +22,23 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
-    "AIMLAPIConfig": ("aiml_integrations.config", "AIMLAPIConfig"),
-    "Timeouts": ("aiml_integrations.config", "Timeouts"),
-    "AIMLAPIClient": ("aiml_integrations.transport", "AIMLAPIClient"),
-    "APIResponse": ("aiml_integrations.transport", "APIResponse"),
-    "AIMLAPIError": ("aiml_integrations.errors", "AIMLAPIError"),
-    "ErrorCategory": ("aiml_integrations.errors", "ErrorCategory"),
-    "Catalog": ("aiml_integrations.catalog", "Catalog"),
-    "ModelInfo": ("aiml_integrations.catalog", "ModelInfo"),
-    "default_catalog": ("aiml_integrations.catalog", "default_catalog"),
+    "AIMLAPIConfig": ("aiml_integrations._core.config", "AIMLAPIConfig"),
+    "Timeouts": ("aiml_integrations._core.config", "Timeouts"),
+    "AIMLAPIClient": ("aiml_integrations._core.transport", "AIMLAPIClient"),
+    "APIResponse": ("aiml_integrations._core.transport", "APIResponse"),
 }
 
 __all__ = [
     "AIMLAPIClient",
     "AIMLAPIConfig",
-    "AIMLAPIError",
     "APIResponse",
-    "Catalog",
-    "ErrorCategory",
-    "ModelInfo",
     "Timeouts",
     "__version__",
-    "default_catalog",
 ]
 
 if TYPE_CHECKING:
-    from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
-    from aiml_integrations.config import AIMLAPIConfig, Timeouts
-    from aiml_integrations.errors import AIMLAPIError, ErrorCategory
-    from aiml_integrations.transport import AIMLAPIClient, APIResponse
+    from aiml_integrations._core.config import AIMLAPIConfig, Timeouts
+    from aiml_integrations._core.transport import AIMLAPIClient, APIResponse
 
 
 def __getattr__(name: str) -> Any:

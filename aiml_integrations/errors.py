@@ -1,8 +1,8 @@
 """Every way an AI/ML API call can fail, as one exception hierarchy shared by both adapters.
 
 Why: AI/ML API's error bodies are not OpenAI-shaped, so neither LiteLLM nor LangChain can
-classify them. The core parses each failure once (``aiml_integrations._error_parse``),
-classifies it once from a table (``aiml_integrations._error_rules``), and raises the class
+classify them. The core parses each failure once (``aiml_integrations._core.error_parse``),
+classifies it once from a table (``aiml_integrations._core.error_rules``), and raises the class
 below that matches the category. The LiteLLM and LangChain adapters raise subclasses that
 *also* inherit their framework's native type, so ``except aiml_integrations.errors.RateLimitError``
 works everywhere and the framework's own retry/fallback logic sees its own types.
@@ -66,7 +66,7 @@ __all__ = [
 
 
 class ErrorCategory(str, enum.Enum):
-    """The categories of ``../shared/design/error-contract.md``; adapters map these."""
+    """The failure categories of the error contract (docs/architecture.md); adapters map them."""
 
     INVALID_REQUEST = "invalid_request"
     UNKNOWN_MODEL = "unknown_model"

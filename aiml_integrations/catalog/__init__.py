@@ -17,6 +17,9 @@ Two layers:
   field by field (the cache wins where it knows a value), and it is fresh for
   :data:`DEFAULT_MAX_AGE` after the sync.
 
+:func:`preflight` checks a request against these facts before it is sent (private module
+``_preflight``); ``_sync`` is the ``GET /v1/models`` refresher behind ``aimlapi models sync``.
+
 This package imports only the standard library: it is cheap to import from anywhere.
 """
 
@@ -34,12 +37,19 @@ from aiml_integrations.catalog._cache import (
 from aiml_integrations.catalog._catalog import DEFAULT_MAX_AGE, Catalog
 from aiml_integrations.catalog._listing import catalog_from_models_response
 from aiml_integrations.catalog._model import CAPABILITY_NAMES, KINDS, ModelInfo
+from aiml_integrations.catalog._preflight import (
+    PREFLIGHT_ENV,
+    fold_system_messages,
+    preflight,
+    unsupported_params,
+)
 
 __all__ = [
     "CACHE_DIR_ENV",
     "CAPABILITY_NAMES",
     "DEFAULT_MAX_AGE",
     "KINDS",
+    "PREFLIGHT_ENV",
     "Catalog",
     "ModelInfo",
     "cache_dir",
@@ -47,6 +57,9 @@ __all__ = [
     "catalog_from_models_response",
     "current_catalog",
     "default_catalog",
+    "fold_system_messages",
     "load_cache",
+    "preflight",
+    "unsupported_params",
     "with_fetched_at",
 ]

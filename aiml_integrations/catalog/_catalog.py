@@ -61,7 +61,7 @@ class Catalog:
         for model in self._models:
             for name in model.names:
                 self._index.setdefault(name, model)
-        # Per-model preflight plans, filled lazily by ``aiml_integrations.preflight``.
+        # Per-model preflight plans, filled lazily by ``aiml_integrations.catalog._preflight``.
         self._plans: dict[str, Any] = {}
 
     def __iter__(self) -> Iterator[ModelInfo]:

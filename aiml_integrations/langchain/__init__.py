@@ -27,7 +27,7 @@ _MEDIA = "aiml_integrations.langchain._media."
 _LAZY: dict[str, str] = {
     "AIMLAPIAuthenticationError": _ERRORS,
     "AIMLAPIBadGatewayError": _ERRORS,
-    "AIMLAPIConnectionError": _ERRORS,
+    "AIMLAPIAPIConnectionError": _ERRORS,
     "AIMLAPIInternalError": _ERRORS,
     "AIMLAPIContentPolicyError": _ERRORS,
     "AIMLAPIContextOverflowError": _ERRORS,
@@ -38,7 +38,7 @@ _LAZY: dict[str, str] = {
     "AIMLAPIRateLimitError": _ERRORS,
     "AIMLAPIServerError": _ERRORS,
     "AIMLAPIServiceUnavailableError": _ERRORS,
-    "AIMLAPITimeoutError": _ERRORS,
+    "AIMLAPIRequestTimeoutError": _ERRORS,
     "AIMLAPIUnknownModelError": _ERRORS,
     "ChatAIMLAPI": "aiml_integrations.langchain.chat_models",
     "AIMLAPIEmbeddings": "aiml_integrations.langchain.embeddings",
@@ -51,9 +51,9 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "AIMLAPIAPIConnectionError",
     "AIMLAPIAuthenticationError",
     "AIMLAPIBadGatewayError",
-    "AIMLAPIConnectionError",
     "AIMLAPIContentPolicyError",
     "AIMLAPIContextOverflowError",
     "AIMLAPIEmbeddings",
@@ -66,11 +66,11 @@ __all__ = [
     "AIMLAPIOutOfCreditsError",
     "AIMLAPIPermissionDeniedError",
     "AIMLAPIRateLimitError",
+    "AIMLAPIRequestTimeoutError",
     "AIMLAPIServerError",
     "AIMLAPIServiceUnavailableError",
     "AIMLAPISpeechToTextTool",
     "AIMLAPITextToSpeechTool",
-    "AIMLAPITimeoutError",
     "AIMLAPIUnknownModelError",
     "AIMLAPIVideoGenerationTool",
     "ChatAIMLAPI",
@@ -78,9 +78,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from aiml_integrations.langchain._errors import (
+        AIMLAPIAPIConnectionError,
         AIMLAPIAuthenticationError,
         AIMLAPIBadGatewayError,
-        AIMLAPIConnectionError,
         AIMLAPIContentPolicyError,
         AIMLAPIContextOverflowError,
         AIMLAPIInternalError,
@@ -89,9 +89,9 @@ if TYPE_CHECKING:
         AIMLAPIOutOfCreditsError,
         AIMLAPIPermissionDeniedError,
         AIMLAPIRateLimitError,
+        AIMLAPIRequestTimeoutError,
         AIMLAPIServerError,
         AIMLAPIServiceUnavailableError,
-        AIMLAPITimeoutError,
         AIMLAPIUnknownModelError,
     )
     from aiml_integrations.langchain._media._image import AIMLAPIImageGenerationTool

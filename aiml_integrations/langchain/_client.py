@@ -1,7 +1,7 @@
 """The HTTP client a LangChain model owns: built on first use, reused, closable, copyable.
 
 Why a mixin: ``ChatAIMLAPI`` and ``AIMLAPIEmbeddings`` both keep one pooled
-:class:`~aiml_integrations.transport.AIMLAPIClient` per instance (never one per call) and both
+:class:`~aiml_integrations._core.transport.AIMLAPIClient` per instance (never one per call) and both
 need a way to give its connections back — a long-lived process that drops models, or a test
 that counts sockets, must not wait for garbage collection.
 
@@ -12,7 +12,8 @@ copied; a deep copy, a pickled model (LangGraph checkpoints, multiprocessing) or
 ``model_copy(update=...)`` with another key must build its own pool from its own settings.
 
 Clients the caller passes in (``http_client`` / ``http_async_client``) are borrowed: the
-transport uses them and never closes them (see :class:`~aiml_integrations.transport.AIMLAPIClient`).
+transport uses them and never closes them (see
+:class:`~aiml_integrations._core.transport.AIMLAPIClient`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from aiml_integrations.config import AIMLAPIConfig
-from aiml_integrations.transport import AIMLAPIClient
+from aiml_integrations._core.config import AIMLAPIConfig
+from aiml_integrations._core.transport import AIMLAPIClient
 
 __all__ = ["ClientOwner", "ClientSlot"]
 

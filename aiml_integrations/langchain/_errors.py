@@ -7,7 +7,7 @@ and friends (with a correct ``is_retryable``), while ``except aiml_integrations.
 keeps working for code that knows this package.
 
 The adapter never looks at messages or status codes: the core classifies every failure into an
-:class:`~aiml_integrations.errors.ErrorCategory` (``aiml_integrations._error_rules``); this
+:class:`~aiml_integrations.errors.ErrorCategory` (``aiml_integrations._core.error_rules``); this
 module only maps the category to a class. Instances are rebuilt from the core error's
 :class:`~aiml_integrations.errors.ErrorInfo`, so they carry the same attributes
 (``status_code``, ``request_id``, ``details``, ``retry_after``, ...) and the same
@@ -35,9 +35,9 @@ from aiml_integrations import errors as _core
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory
 
 __all__ = [
+    "AIMLAPIAPIConnectionError",
     "AIMLAPIAuthenticationError",
     "AIMLAPIBadGatewayError",
-    "AIMLAPIConnectionError",
     "AIMLAPIContentPolicyError",
     "AIMLAPIContextOverflowError",
     "AIMLAPIInternalError",
@@ -46,9 +46,9 @@ __all__ = [
     "AIMLAPIOutOfCreditsError",
     "AIMLAPIPermissionDeniedError",
     "AIMLAPIRateLimitError",
+    "AIMLAPIRequestTimeoutError",
     "AIMLAPIServerError",
     "AIMLAPIServiceUnavailableError",
-    "AIMLAPITimeoutError",
     "AIMLAPIUnknownModelError",
     "langchain_error",
     "raise_native",
@@ -107,11 +107,11 @@ class AIMLAPIServiceUnavailableError(AIMLAPIServerError, _core.ServiceUnavailabl
     """503, or "model is under maintenance"."""
 
 
-class AIMLAPITimeoutError(ModelTimeoutError, _core.RequestTimeoutError):
+class AIMLAPIRequestTimeoutError(ModelTimeoutError, _core.RequestTimeoutError):
     """408, 504 "Generation timeout", or the client-side timeout elapsed."""
 
 
-class AIMLAPIConnectionError(ModelConnectionError, _core.APIConnectionError):
+class AIMLAPIAPIConnectionError(ModelConnectionError, _core.APIConnectionError):
     """Refused, reset, DNS failure, or a stream cut before ``[DONE]``."""
 
 
@@ -136,8 +136,8 @@ _BY_CATEGORY: dict[ErrorCategory, type[AIMLAPIError]] = {
     ErrorCategory.SERVER_ERROR: AIMLAPIServerError,
     ErrorCategory.BAD_GATEWAY: AIMLAPIBadGatewayError,
     ErrorCategory.UNAVAILABLE: AIMLAPIServiceUnavailableError,
-    ErrorCategory.TIMEOUT: AIMLAPITimeoutError,
-    ErrorCategory.CONNECTION: AIMLAPIConnectionError,
+    ErrorCategory.TIMEOUT: AIMLAPIRequestTimeoutError,
+    ErrorCategory.CONNECTION: AIMLAPIAPIConnectionError,
     ErrorCategory.INTERNAL: AIMLAPIInternalError,
 }
 

@@ -1,8 +1,8 @@
 """LangChain messages ↔ AI/ML API chat-completions JSON.
 
 Why hand-written and not ``convert_to_openai_messages``: this runs on every call, so it is a
-single pass with no pydantic round trips, and it encodes AI/ML API's quirks that peers had to
-learn the hard way (``normalizeAimlApiToolPayload`` in openclaw-aimlapi):
+single pass with no pydantic round trips, and it encodes AI/ML API's message-schema quirks
+(the quirks table in ``docs/architecture.md``):
 
 - an assistant message carrying ``tool_calls`` must have ``content: ""``, not ``null``;
 - a ``tool`` message's ``content`` must be a string, not an array;

@@ -2,8 +2,8 @@
 
 Why our own loop and not tenacity / ``with_retry``: one retry layer that knows AI/ML API's
 ``Retry-After`` and the per-instance ``is_retryable`` (a 429 "free-tier limit for the hour" is
-*not* retryable) — stacking the SDK's hidden retries under LangChain's is what made peers hit
-the server 9 times for one call. ``max_retries=0`` turns this layer off, which is what you
+*not* retryable) — stacking an SDK's hidden retries under LangChain's would hit the server
+up to 9 times for one call. ``max_retries=0`` turns this layer off, which is what you
 want for a model behind ``with_fallbacks`` / ``ModelFallbackMiddleware``.
 
 One loop for plain calls and streams: a stream is retried only until it has yielded its first

@@ -44,9 +44,12 @@ from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._core.answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._core.api import CHAT_PATH as _PATH
+from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations._core.transport import APIResponse, billing_of
 from aiml_integrations.catalog import current_catalog
-from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations.catalog import preflight as _preflight
 from aiml_integrations.errors import AIMLAPIError
 from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
@@ -67,12 +70,9 @@ from aiml_integrations.langchain._structured import (
 )
 from aiml_integrations.langchain._tokens import ApproximateTokenCounts
 from aiml_integrations.langchain._usage import usage_metadata
-from aiml_integrations.preflight import preflight as _preflight
-from aiml_integrations.transport import APIResponse, billing_of
 
 __all__ = ["ChatAIMLAPI"]
 
-_PATH = "/v1/chat/completions"
 _PROVIDER = "aimlapi"
 
 
@@ -188,7 +188,7 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
     """An ``httpx.AsyncClient`` you own, for async calls; never closed by this model."""
     preflight: bool = True
     """Check each request against the model catalog before sending
-    (:func:`aiml_integrations.preflight.preflight`): fold system messages for models without a
+    (:func:`aiml_integrations.catalog.preflight`): fold system messages for models without a
     system role, fail fast on an unknown model id (only with a fresh ``aimlapi models sync``),
     reject or drop parameters the model cannot take. ``$AIMLAPI_PREFLIGHT=0`` turns it off
     process-wide; ``False`` turns it off for this model."""

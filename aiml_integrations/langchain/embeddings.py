@@ -1,14 +1,14 @@
 """``AIMLAPIEmbeddings``: AI/ML API ``/v1/embeddings`` as a LangChain ``Embeddings``.
 
-Why not the peers: ``langchain-aimlapi`` sent one request per text and dropped empty texts
-(so vectors no longer lined up with inputs); ``OpenAIEmbeddings`` tokenizes with tiktoken and
+Why its own class: one request per text is slow, and dropping empty texts would make vectors
+no longer line up with inputs; ``OpenAIEmbeddings`` tokenizes with tiktoken and
 sends token arrays unless told not to, and raises unclassified openai errors. Here: one batched
 request per ``chunk_size`` texts, vectors put back in input order by ``index``, the same typed
 errors and bounded retries as :class:`~aiml_integrations.langchain.ChatAIMLAPI`.
 
 Vectors are asked for as base64 float32 (``encoding_format="base64"``) unless the caller chose
 a format in ``model_kwargs``: a quarter of the bytes of JSON floats and several times faster to
-read (:mod:`aiml_integrations._embedding_codec`, standard library only). A model that answers
+read (:mod:`aiml_integrations._core.embedding_codec`, standard library only). A model that answers
 floats anyway is read just the same.
 """
 
@@ -21,13 +21,13 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
-from aiml_integrations._answer_errors import malformed_answer
-from aiml_integrations._embedding_codec import decode_vector
-from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations._core.embedding_codec import decode_vector
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
-from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIEmbeddings"]
 

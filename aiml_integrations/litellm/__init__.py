@@ -47,7 +47,6 @@ from aiml_integrations.litellm._errors import (
 )
 from aiml_integrations.litellm._handler import AIMLAPIProvider
 from aiml_integrations.litellm._registry import (
-    handler,
     model_cost_entries,
     model_cost_entry,
     register,
@@ -78,7 +77,6 @@ __all__ = [
     "AIMLAPIUnsupportedParamsError",
     "aclear_clients",
     "clear_clients",
-    "handler",
     "model_cost_entries",
     "model_cost_entry",
     "register",

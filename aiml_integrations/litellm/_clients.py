@@ -18,14 +18,14 @@ import os
 import threading
 from collections import OrderedDict
 
-from aiml_integrations.config import (
+from aiml_integrations._core.config import (
     BASE_URL_ENV_VARS,
     DEFAULT_BASE_URL,
     AIMLAPIConfig,
     normalize_base_url,
 )
+from aiml_integrations._core.transport import AIMLAPIClient
 from aiml_integrations.errors import ErrorCategory, ErrorInfo, InvalidRequestError
-from aiml_integrations.transport import AIMLAPIClient
 
 __all__ = ["MAX_CLIENTS", "aclear_clients", "clear_clients", "get_client", "url_for"]
 

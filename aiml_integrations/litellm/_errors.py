@@ -7,7 +7,7 @@ class names in the MRO plus ``status_code`` and the ``retry-after`` response hea
 else a handler raises (``httpx`` errors, ``KeyError``...) becomes ``APIConnectionError``, which
 is retried and never cooled down — the wrong answer for "out of credits". So every error
 leaving the handler is one of the classes below, built from the core's single classification
-(``aiml_integrations._error_rules``); this module only maps a category to a class.
+(``aiml_integrations._core.error_rules``); this module only maps a category to a class.
 
 Each class also inherits the matching core class (``except aiml_integrations.errors.RateLimitError``
 works for LiteLLM users too) and carries the normalised fields (``info``, ``request_id``,
@@ -33,7 +33,7 @@ import httpx
 import litellm
 
 from aiml_integrations import errors as core
-from aiml_integrations._answer_errors import internal_error
+from aiml_integrations._core.answer_errors import internal_error
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 from aiml_integrations.litellm._router_view import cooldown_retry_after, read_by_router
 
@@ -425,7 +425,7 @@ def unexpected_error(
 
     Never leave it to LiteLLM: it would become ``APIConnectionError`` (retried, never cooled
     down) with a traceback in the message. Malformed answers do not come here: the readers
-    raise them as retryable server errors (:mod:`aiml_integrations._answer_errors`).
+    raise them as retryable server errors (:mod:`aiml_integrations._core.answer_errors`).
     """
     core_error = internal_error(
         "completing the AI/ML API call",

@@ -19,6 +19,7 @@ from typing import Any
 import litellm
 from litellm.litellm_core_utils.litellm_logging import RawRequestCaptured
 
+from aiml_integrations._core.transport import AIMLAPIClient
 from aiml_integrations.errors import AIMLAPIError
 from aiml_integrations.litellm._errors import (
     AIMLAPILiteLLMError,
@@ -27,7 +28,6 @@ from aiml_integrations.litellm._errors import (
     unexpected_error,
 )
 from aiml_integrations.litellm._router_view import note_router_group
-from aiml_integrations.transport import AIMLAPIClient
 
 __all__ = ["Guard", "convert"]
 

@@ -27,6 +27,9 @@ import litellm
 from litellm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse
 
+from aiml_integrations._core.api import OFF_WORDS as _OFF
+from aiml_integrations._core.transport import AIMLAPIClient, APIResponse
+from aiml_integrations.catalog import preflight
 from aiml_integrations.errors import InvalidRequestError
 from aiml_integrations.litellm._clients import get_client, url_for
 from aiml_integrations.litellm._errors import (
@@ -58,15 +61,12 @@ from aiml_integrations.litellm._streams import (
     open_on_caller_loop,
     stream_timeout,
 )
-from aiml_integrations.preflight import preflight
-from aiml_integrations.transport import AIMLAPIClient, APIResponse
 
 __all__ = ["PREFLIGHT_PARAM", "AIMLAPIProvider"]
 
 #: Per call or per deployment (``litellm_params``): ``aimlapi_preflight=False`` sends the body
-#: without the catalog checks of :func:`aiml_integrations.preflight.preflight`.
+#: without the catalog checks of :func:`aiml_integrations.catalog.preflight`.
 PREFLIGHT_PARAM = "aimlapi_preflight"
-_OFF = frozenset({"0", "false", "no", "off"})
 
 # The parameter order of each ``CustomLLM`` method, for the (rare) positional caller.
 _CHAT_ARGS = (

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
+from aiml_integrations._core.transport import EncodedBody
 from aiml_integrations.errors import ErrorCategory, ErrorInfo, InvalidRequestError
-from aiml_integrations.transport import EncodedBody
 
 __all__ = ["IMAGE_EDITS_PATH", "IMAGE_EDIT_PARAMS", "ImageEditForm", "image_edit_form"]
 

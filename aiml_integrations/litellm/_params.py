@@ -12,7 +12,7 @@ to compute them and, for ``aimlapi`` only, lets the declared parameters through;
 provider's call goes to LiteLLM's function unchanged.
 
 What a model can actually take is still checked before sending, per model, by the catalog
-preflight (``aiml_integrations.preflight``), with ``drop_params`` honoured there.
+preflight (``aiml_integrations.catalog.preflight``), with ``drop_params`` honoured there.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 Why a whitelist: for a custom provider LiteLLM's ``optional_params`` holds every non-default
 OpenAI parameter *and* every unknown keyword — including Router-injected ``max_retries`` /
-``stream`` and any extra key a deployment's ``litellm_params`` carries (issue #18216). Sending
+``stream`` and any extra key a deployment's ``litellm_params`` carries. Sending
 those to AI/ML API's per-model Zod schemas invites "Body validation error!" for things the
-user never asked for. So each endpoint forwards only fields AI/ML API documents (§3.1, §3.5,
-§3.6 of the surface notes) plus ``extra_body`` verbatim (the explicit escape hatch).
+user never asked for. So each endpoint forwards only fields AI/ML API documents for chat,
+embeddings and images plus ``extra_body`` verbatim (the explicit escape hatch).
 
 What happens to the rest:
 
@@ -25,7 +25,8 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations._images import image_body, is_openai_image_model
+from aiml_integrations._core.api import CHAT_PATH
+from aiml_integrations._core.images import image_body, is_openai_image_model
 
 __all__ = [
     "CHAT_PATH",
@@ -39,13 +40,12 @@ __all__ = [
     "timeout_seconds",
 ]
 
-CHAT_PATH = "/v1/chat/completions"
 EMBEDDINGS_PATH = "/v1/embeddings"
 IMAGES_PATH = "/v1/images/generations"
 
 CHAT_PARAMS = frozenset(
     {
-        # OpenAI fields AI/ML API's chat schema lists (surface §3.1)
+        # OpenAI fields AI/ML API's chat schema lists
         "max_tokens",
         "max_completion_tokens",
         "temperature",
@@ -112,8 +112,9 @@ def _extra_body(optional_params: Mapping[str, Any]) -> dict[str, Any]:
 def _plain_message(message: Any) -> dict[str, Any]:
     """A message as a JSON object, with AI/ML API's known strictness smoothed over.
 
-    An assistant message with ``tool_calls`` must carry ``content: ""`` rather than ``null``
-    (surface §4.2, openclaw's workaround).
+    An assistant message with ``tool_calls`` must carry ``content: ""`` rather than ``null``:
+    AI/ML API's message schema rejects a null content (see the quirks table in
+    ``docs/architecture.md``).
     """
     if hasattr(message, "model_dump"):
         message = message.model_dump(exclude_none=True)
@@ -172,7 +173,7 @@ def embedding_payload(
 
 
 def image_payload(model: str, prompt: str, optional_params: Mapping[str, Any]) -> dict[str, Any]:
-    """The images body in the schema of the model's family (:func:`~aiml_integrations._images.
+    """The images body in the schema of the model's family (:func:`~aiml_integrations._core.images.
     image_body`), plus ``extra_body``."""
     body = image_body(model, prompt, optional_params)
     body.update(_extra_body(optional_params))

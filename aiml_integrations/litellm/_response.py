@@ -43,10 +43,10 @@ from litellm.types.utils import (
     StreamingChoices,
 )
 
-from aiml_integrations._answer_errors import UnreadableAnswer, internal_error, malformed_answer
-from aiml_integrations._embedding_codec import decode_vector, encode_vector
-from aiml_integrations._images import image_items
-from aiml_integrations.transport import APIResponse, billing_of
+from aiml_integrations._core.answer_errors import UnreadableAnswer, internal_error, malformed_answer
+from aiml_integrations._core.embedding_codec import decode_vector, encode_vector
+from aiml_integrations._core.images import image_items
+from aiml_integrations._core.transport import APIResponse, billing_of
 
 __all__ = [
     "StreamTranslator",
@@ -234,7 +234,7 @@ def _image_objects(data: Mapping[str, Any]) -> list[Any]:
 
 @_reads("image")
 def image_response(api: APIResponse, model_response: ImageResponse) -> ImageResponse:
-    """An ``ImageResponse`` from either image schema (surface §3.6)."""
+    """An ``ImageResponse`` from either image schema (the OpenAI one and AI/ML API's own)."""
     data = api.data
     if not isinstance(data, dict):
         raise UnreadableAnswer("not a JSON object")
@@ -269,7 +269,7 @@ def _usage_block(usage: Any) -> dict[str, Any] | None:
 class StreamTranslator:
     """Turns AI/ML API chat SSE events into LiteLLM stream chunks.
 
-    Tolerates the upstream quirks in the surface notes: ``id`` becoming ``""`` after the
+    Tolerates AI/ML API's stream quirks: ``id`` becoming ``""`` after the
     first chunk, usage on the finish chunk or on a trailing ``choices: []`` chunk, a trailing
     chunk with a finish reason but no delta, ``reasoning`` instead of ``reasoning_content``.
     """

@@ -29,10 +29,10 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, 
 from types import FrameType
 from typing import Any
 
-from aiml_integrations.config import Timeouts
+from aiml_integrations._core.config import Timeouts
+from aiml_integrations._core.transport import AIMLAPIClient, AsyncSSEStream, SSEStream
 from aiml_integrations.litellm._guard import Guard
 from aiml_integrations.litellm._response import StreamTranslator
-from aiml_integrations.transport import AIMLAPIClient, AsyncSSEStream, SSEStream
 
 __all__ = ["AsyncChunks", "SyncChunks", "open_on_caller_loop", "stream_timeout"]
 

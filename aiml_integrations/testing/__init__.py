@@ -18,9 +18,8 @@ and the ``aimlapi_mock`` pytest fixture (``aiml_integrations.testing.pytest_plug
 from __future__ import annotations
 
 from aiml_integrations.testing import presets
+from aiml_integrations.testing._faults import Fault
 from aiml_integrations.testing._server import MockAIMLAPI
 from aiml_integrations.testing._types import RecordedRequest
-from aiml_integrations.testing.faults import Fault
-from aiml_integrations.testing.presets import PRESETS, list_presets
 
-__all__ = ["PRESETS", "Fault", "MockAIMLAPI", "RecordedRequest", "list_presets", "presets"]
+__all__ = ["Fault", "MockAIMLAPI", "RecordedRequest", "presets"]

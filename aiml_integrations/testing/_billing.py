@@ -2,7 +2,7 @@
 
 Why: clients read cost from ``meta.usage`` and ``x-aimlapi-*`` headers; the mock must produce
 numbers that are stable (tests can assert them) and consistent with the documented rate
-``usd_spent = credits_used / 2,000,000`` (surface §2).
+``usd_spent = credits_used / 2,000,000`` (AI/ML API's billing rate).
 """
 
 from __future__ import annotations

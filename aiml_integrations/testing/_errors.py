@@ -3,7 +3,7 @@
 Why: the whole point of this package is that clients classify *AI/ML API's* errors, which are
 not OpenAI-shaped. Every error the mock produces goes through here so the envelope's key order
 (``requestId, statusCode, timestamp, path, [meta], message``), the timestamp format and the Zod
-issue shapes match the captures in the surface notes (§4) in exactly one place.
+issue shapes match captured AI/ML API error bodies in exactly one place.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ BODY_VALIDATION = "Body validation error!"
 QUERY_VALIDATION = "Query validation error!"
 INVALID_INPUT = "Invalid input"
 
-#: The text the real server uses when nothing more specific is known (surface §4.3-4.7).
+#: The text the real server uses when nothing more specific is known (captured).
 DEFAULT_MESSAGES: Mapping[int, str] = {
     400: "Bad Request",
     401: AUTH_MESSAGE,

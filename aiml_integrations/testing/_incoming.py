@@ -19,9 +19,9 @@ from aiml_integrations.testing._errors import (
     new_request_id,
     timestamp,
 )
+from aiml_integrations.testing._faults import Fault, substitute
 from aiml_integrations.testing._multipart import is_multipart, parse_form
 from aiml_integrations.testing._types import Call, Reply, UploadedFile
-from aiml_integrations.testing.faults import Fault, substitute
 
 __all__ = ["fault_reply", "parse_call"]
 

@@ -15,8 +15,8 @@ import time
 import uuid
 from typing import Any
 
-from aiml_integrations._embedding_codec import encode_vector
-from aiml_integrations._images import FAL_IMAGE_SIZES, is_openai_image_model
+from aiml_integrations._core.embedding_codec import encode_vector
+from aiml_integrations._core.images import FAL_IMAGE_SIZES, is_openai_image_model
 from aiml_integrations.catalog import ModelInfo
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import (

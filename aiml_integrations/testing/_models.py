@@ -3,7 +3,7 @@
 Why both shapes: clients (and our own catalog refresher) must cope with the 2026-08 format
 (``aliases``, ``type``, ``info.contextLength``/``outputMax``, opt-in ``include=`` sections) and
 the older one (``features``, ``endpoints``, ``info.maxTokens``, ``type: "chat-completion"``) that
-peers still parse.
+older clients still parse.
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterable
 from types import TracebackType
 
+from aiml_integrations._core.api import CLIENT_REQUEST_ID
 from aiml_integrations.catalog import Catalog, default_catalog
 from aiml_integrations.testing._errors import (
     AUTH_MESSAGE,
@@ -28,6 +28,7 @@ from aiml_integrations.testing._errors import (
     ApiError,
     envelope,
 )
+from aiml_integrations.testing._faults import Fault
 from aiml_integrations.testing._http import MockHTTPServer
 from aiml_integrations.testing._incoming import fault_reply, parse_call
 from aiml_integrations.testing._routes import find_route
@@ -39,13 +40,11 @@ from aiml_integrations.testing._types import (
     RouteEnv,
     StreamReply,
 )
-from aiml_integrations.testing.faults import Fault
 
 __all__ = ["MockAIMLAPI"]
 
 logger = logging.getLogger("aiml_integrations.testing")
 
-_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _MODELS_SHAPES = ("current", "legacy")
 
 
@@ -375,7 +374,7 @@ class MockAIMLAPI:
         if not isinstance(outcome, Abort):
             outcome.headers.setdefault("x-inference-id", call.request_id)
             client_id = headers.get("x-client-request-id", "")
-            if _CLIENT_REQUEST_ID.fullmatch(client_id):
+            if CLIENT_REQUEST_ID.fullmatch(client_id):
                 outcome.headers["x-client-request-id"] = client_id
         record.status = (
             0

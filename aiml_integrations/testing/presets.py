@@ -2,7 +2,7 @@
 
 Why: tests of retry, fallback and classification logic should say *which* real-world failure
 they simulate (``presets.OUT_OF_CREDITS``), not hand-write status codes and texts that drift from
-the wire format. Texts are verbatim from the surface notes §4 (docs pages and captured bodies);
+the wire format. Texts are verbatim from AI/ML API's error docs and captured bodies;
 where the real text is unknown the docstring of the preset says what was assumed.
 
 ``PRESETS`` maps each constant's name to it (the CLI's ``--fault NAME[:times]`` uses it);
@@ -25,7 +25,7 @@ from aiml_integrations.testing._errors import (
     zod_invalid_type,
     zod_required,
 )
-from aiml_integrations.testing.faults import Fault
+from aiml_integrations.testing._faults import Fault
 
 __all__ = [
     "BAD_GATEWAY",
@@ -78,7 +78,7 @@ __all__ = [
 # --- 401 / 403 ------------------------------------------------------------------------------
 
 INVALID_API_KEY = Fault(status=401, message=AUTH_MESSAGE, name="INVALID_API_KEY")
-"""Missing, unknown, expired or disabled key (captured text, surface §4.3)."""
+"""Missing, unknown, expired or disabled key (captured text)."""
 
 OUT_OF_CREDITS = Fault(status=403, message=OUT_OF_CREDITS_MESSAGE, name="OUT_OF_CREDITS")
 """Balance exhausted, current wording (docs, Dec 2025+)."""

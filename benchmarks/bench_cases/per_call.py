@@ -114,7 +114,7 @@ def measure_sync(
 
 def measure_preflight(n: int) -> float:
     """Median µs of one ``preflight()`` call on a typical body (no HTTP)."""
-    from aiml_integrations.preflight import preflight
+    from aiml_integrations.catalog import preflight
 
     payload = {"model": MODEL, "messages": MESSAGES, "temperature": 0.2}
     for _ in range(200):

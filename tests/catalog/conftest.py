@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aiml_integrations.config import AIMLAPIConfig
+from aiml_integrations import AIMLAPIConfig
 from aiml_integrations.testing import MockAIMLAPI
 
 

@@ -8,13 +8,18 @@ from typing import Any
 
 import pytest
 
-from aiml_integrations._catalog_sync import sync_catalog
-from aiml_integrations.catalog import Catalog, ModelInfo, current_catalog, default_catalog
-from aiml_integrations.config import AIMLAPIConfig
+from aiml_integrations import AIMLAPIClient, AIMLAPIConfig
+from aiml_integrations.catalog import (
+    Catalog,
+    ModelInfo,
+    current_catalog,
+    default_catalog,
+    fold_system_messages,
+    preflight,
+)
+from aiml_integrations.catalog._sync import sync_catalog
 from aiml_integrations.errors import InvalidRequestError, UnknownModelError
-from aiml_integrations.preflight import fold_system_messages, preflight
 from aiml_integrations.testing import MockAIMLAPI
-from aiml_integrations.transport import AIMLAPIClient
 
 MISTRAL = "google/gemma-3-4b-it"
 
@@ -64,7 +69,7 @@ def test_folded_payload_is_accepted_by_the_mock(
     try:
         with pytest.raises(InvalidRequestError):
             http.post("/v1/chat/completions", payload)  # the real API answers 400 too
-        with caplog.at_level(logging.DEBUG, logger="aiml_integrations.preflight"):
+        with caplog.at_level(logging.DEBUG, logger="aiml_integrations.catalog"):
             fixed = preflight(payload, catalog=default_catalog())
         assert payload["messages"][0]["role"] == "system"  # caller's payload untouched
         assert fixed["messages"] == [{"role": "user", "content": "Answer in French.\n\nHello"}]

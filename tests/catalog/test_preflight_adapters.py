@@ -20,9 +20,9 @@ import pytest
 from langchain_core.exceptions import ModelInvalidRequestError, ModelNotFoundError
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from aiml_integrations import AIMLAPIConfig
 from aiml_integrations import errors as core
-from aiml_integrations._catalog_sync import sync_catalog
-from aiml_integrations.config import AIMLAPIConfig
+from aiml_integrations.catalog._sync import sync_catalog
 from aiml_integrations.langchain import (
     AIMLAPIInvalidRequestError,
     AIMLAPIUnknownModelError,

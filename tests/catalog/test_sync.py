@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aiml_integrations._catalog_sync import sync_catalog
+from aiml_integrations import AIMLAPIConfig
 from aiml_integrations.catalog import Catalog, ModelInfo, current_catalog, default_catalog
-from aiml_integrations.config import AIMLAPIConfig
+from aiml_integrations.catalog._sync import sync_catalog
 from aiml_integrations.testing import MockAIMLAPI
 
 _LISTED = ("tools", "vision", "structured_output", "streaming", "parallel_tool_calls")

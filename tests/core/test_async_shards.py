@@ -15,8 +15,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from aiml_integrations import errors
-from aiml_integrations._transport import _pools
-from aiml_integrations.transport import AIMLAPIClient
+from aiml_integrations._core.transport import AIMLAPIClient, _pools
 
 from .helpers import API_KEY, LocalServer, Reply, envelope, sse
 

@@ -13,13 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from aiml_integrations import AIMLAPIClient
 from aiml_integrations.errors import (
     APIConnectionError,
     AuthenticationError,
     RateLimitError,
 )
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
-from aiml_integrations.transport import AIMLAPIClient
 
 CHAT = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
 PATH = "/v1/chat/completions"

@@ -8,7 +8,8 @@ import pickle
 import pytest
 from pydantic import SecretStr
 
-from aiml_integrations.config import (
+from aiml_integrations import AIMLAPIClient
+from aiml_integrations._core.config import (
     API_KEY_ENV_VARS,
     DEFAULT_BASE_URL,
     AIMLAPIConfig,
@@ -16,7 +17,6 @@ from aiml_integrations.config import (
     normalize_base_url,
 )
 from aiml_integrations.errors import AuthenticationError, ErrorCategory
-from aiml_integrations.transport import AIMLAPIClient
 
 from .helpers import API_KEY, LocalServer
 

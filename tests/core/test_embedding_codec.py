@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aiml_integrations._embedding_codec import decode_vector, encode_vector
+from aiml_integrations._core.embedding_codec import decode_vector, encode_vector
 
 
 def test_base64_round_trip_is_little_endian_float32() -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aiml_integrations._error_parse import (
+from aiml_integrations import AIMLAPIClient, APIResponse
+from aiml_integrations._core.error_parse import (
     exception_from_info,
     is_error_event,
     parse_error,
@@ -23,7 +24,6 @@ from aiml_integrations._error_parse import (
     stream_event_error,
 )
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
-from aiml_integrations.transport import AIMLAPIClient, APIResponse
 
 from .helpers import LocalServer, Reply
 

@@ -2,9 +2,9 @@
 major upstreams' context-overflow / content-policy wordings, through ``parse_error`` and
 ``exception_from_info``.
 
-Sources: ``shared/reference/seed-aimlapi-errors-4xx.txt`` (the 4xx page), ``aimlapi-surface.md``
-§4 (captured envelopes, the 5xx table), ``error-contract.md`` (categories), and the upstream
-wordings cited in each row id. Rows marked ``INF`` use a wording nobody has captured yet.
+Sources: AI/ML API's documented 4xx page and 5xx table, captured error envelopes, the
+categories of the error contract (``docs/architecture.md``), and the upstream wordings cited in
+each row id. Rows marked ``INF`` use a wording nobody has captured yet.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from aiml_integrations import errors
-from aiml_integrations._error_parse import exception_from_info, parse_error
+from aiml_integrations._core.error_parse import exception_from_info, parse_error
 from aiml_integrations.errors import ErrorCategory as C
 
 from .helpers import envelope

@@ -53,7 +53,7 @@ def test_error_rules_and_parse_are_stdlib_only() -> None:
     code = (
         "import json, sys\n"
         "before = set(sys.modules)\n"
-        "import aiml_integrations._error_parse, aiml_integrations._sse\n"
+        "import aiml_integrations._core.error_parse, aiml_integrations._core.sse\n"
         "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
         "print(json.dumps(sorted(new - set(sys.stdlib_module_names) - {'aiml_integrations'})))\n"
     )
@@ -70,3 +70,17 @@ def test_import_time_of_the_package_itself() -> None:
     ours = [int(m.group(2)) for m in rows if m and m.group(3) == "aiml_integrations"]
     assert len(ours) == 1, stderr[-2000:]
     assert ours[0] < 100_000, f"aiml_integrations took {ours[0]} us to import"
+
+
+def test_cli_imports_the_mock_server_only_to_run_it() -> None:
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from aiml_integrations.cli import build_parser, main\n"
+        "build_parser()\n"
+        "before = [m for m in sys.modules if m.startswith('aiml_integrations.testing')]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    status = main(['mock', '--list-faults'])\n"
+        "after = 'aiml_integrations.testing' in sys.modules\n"
+        "print(json.dumps([before, status, after]))\n"
+    )
+    assert json.loads(_run(code).stdout) == [[], 0, True]

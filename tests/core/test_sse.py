@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiml_integrations._sse import SSEDecoder, SSEEvent
+from aiml_integrations._core.sse import SSEDecoder, SSEEvent
 
 
 def _all(decoder: SSEDecoder, *chunks: bytes) -> list[tuple[str | None, bytes]]:

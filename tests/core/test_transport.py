@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from aiml_integrations import errors
-from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
+from aiml_integrations._core.transport import AIMLAPIClient, APIResponse, billing_of
 
 from .helpers import API_KEY, LocalServer, Reply, envelope, sse
 

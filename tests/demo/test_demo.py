@@ -18,9 +18,9 @@ import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from aiml_integrations._demo import _litellm_part
-from aiml_integrations._demo._model import Attempt, Expect, Step
 from aiml_integrations.cli import main
+from aiml_integrations.cli.demo import _litellm_part
+from aiml_integrations.cli.demo._model import Attempt, Expect, Step
 from aiml_integrations.testing import MockAIMLAPI
 
 

@@ -14,7 +14,7 @@ import pytest
 from langchain_core.exceptions import ModelAPIError
 from lc_support import make_embeddings
 
-from aiml_integrations._embedding_codec import encode_vector
+from aiml_integrations._core.embedding_codec import encode_vector
 from aiml_integrations.testing import Fault, MockAIMLAPI
 
 TEXTS = [f"document number {i}" for i in range(5)]

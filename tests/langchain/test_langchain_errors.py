@@ -18,9 +18,9 @@ from lc_support import make_chat, make_embeddings
 
 from aiml_integrations import errors as core
 from aiml_integrations.langchain import (
+    AIMLAPIAPIConnectionError,
     AIMLAPIAuthenticationError,
     AIMLAPIBadGatewayError,
-    AIMLAPIConnectionError,
     AIMLAPIContentPolicyError,
     AIMLAPIContextOverflowError,
     AIMLAPIInvalidRequestError,
@@ -28,9 +28,9 @@ from aiml_integrations.langchain import (
     AIMLAPIOutOfCreditsError,
     AIMLAPIPermissionDeniedError,
     AIMLAPIRateLimitError,
+    AIMLAPIRequestTimeoutError,
     AIMLAPIServerError,
     AIMLAPIServiceUnavailableError,
-    AIMLAPITimeoutError,
     AIMLAPIUnknownModelError,
     ChatAIMLAPI,
 )
@@ -243,7 +243,7 @@ CASES = [
     ),
     Case(
         presets.GENERATION_TIMEOUT,
-        AIMLAPITimeoutError,
+        AIMLAPIRequestTimeoutError,
         lc.ModelTimeoutError,
         core.RequestTimeoutError,
         True,
@@ -251,7 +251,7 @@ CASES = [
     ),
     Case(
         Fault(status=408, message="Request Timeout", name="HTTP_408"),
-        AIMLAPITimeoutError,
+        AIMLAPIRequestTimeoutError,
         lc.ModelTimeoutError,
         core.RequestTimeoutError,
         True,
@@ -259,7 +259,7 @@ CASES = [
     ),
     Case(
         presets.slow(2),
-        AIMLAPITimeoutError,
+        AIMLAPIRequestTimeoutError,
         lc.ModelTimeoutError,
         core.RequestTimeoutError,
         True,
@@ -268,7 +268,7 @@ CASES = [
     ),
     Case(
         presets.CONNECTION_RESET,
-        AIMLAPIConnectionError,
+        AIMLAPIAPIConnectionError,
         lc.ModelConnectionError,
         core.APIConnectionError,
         True,
@@ -398,7 +398,7 @@ def test_validation_details_are_readable(aimlapi_mock: MockAIMLAPI) -> None:
 @pytest.mark.parametrize(
     ("fault", "cls"),
     [
-        (presets.STREAM_CUT, AIMLAPIConnectionError),
+        (presets.STREAM_CUT, AIMLAPIAPIConnectionError),
         (presets.STREAM_ERROR_EVENT, AIMLAPIServerError),
     ],
     ids=["cut", "error_event"],
@@ -422,7 +422,7 @@ def test_stream_error_after_first_chunk(
 @pytest.mark.parametrize(
     ("fault", "cls"),
     [
-        (presets.STREAM_CUT, AIMLAPIConnectionError),
+        (presets.STREAM_CUT, AIMLAPIAPIConnectionError),
         (presets.STREAM_ERROR_EVENT, AIMLAPIServerError),
     ],
     ids=["cut", "error_event"],
@@ -442,7 +442,7 @@ async def test_astream_error_after_first_chunk(
 
 def test_stream_cut_before_first_chunk_is_typed(aimlapi_mock: MockAIMLAPI) -> None:
     aimlapi_mock.inject(Fault(stream_cut_after=0, name="cut0"))
-    with pytest.raises(AIMLAPIConnectionError):
+    with pytest.raises(AIMLAPIAPIConnectionError):
         list(make_chat(aimlapi_mock, max_retries=0).stream(LONG_PROMPT))
 
 

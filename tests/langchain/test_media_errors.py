@@ -30,9 +30,9 @@ from aiml_integrations.langchain import (
     AIMLAPIJobFailedError,
     AIMLAPIOutOfCreditsError,
     AIMLAPIRateLimitError,
+    AIMLAPIRequestTimeoutError,
     AIMLAPISpeechToTextTool,
     AIMLAPITextToSpeechTool,
-    AIMLAPITimeoutError,
     AIMLAPIUnknownModelError,
     AIMLAPIVideoGenerationTool,
     ChatAIMLAPI,
@@ -158,7 +158,7 @@ def test_a_job_past_its_budget_is_a_model_timeout_naming_the_job(
 ) -> None:
     aimlapi_mock = aimlapi_mock_factory(video_polls_to_complete=10_000)
     tool = _video(aimlapi_mock, max_wait=0.05)
-    with pytest.raises(AIMLAPITimeoutError) as caught:
+    with pytest.raises(AIMLAPIRequestTimeoutError) as caught:
         tool.invoke({"prompt": "a long film"})
     assert isinstance(caught.value, ModelTimeoutError) and caught.value.is_retryable
     polls = aimlapi_mock.requests_for(method="GET")

@@ -14,7 +14,7 @@ from typing import Any
 import litellm
 import pytest
 
-from aiml_integrations._embedding_codec import decode_vector
+from aiml_integrations._core.embedding_codec import decode_vector
 from aiml_integrations.testing import Fault, MockAIMLAPI
 
 REASONING = "aimlapi/o3-mini"

@@ -14,7 +14,7 @@ import sys
 _PROBE = """
 import importlib, json, litellm
 module = importlib.import_module("aiml_integrations.litellm.proxy")
-import aiml_integrations.litellm as plain
+import aiml_integrations.litellm._registry as plain
 info = litellm.get_model_info("aimlapi/openai/gpt-4o")
 alias = litellm.get_model_info("aimlapi/gpt-4o")
 print(json.dumps({

@@ -10,11 +10,11 @@ from aiml_integrations.catalog import ModelInfo, default_catalog
 from aiml_integrations.litellm import (
     PROVIDER,
     AIMLAPIProvider,
-    handler,
     model_cost_entries,
     model_cost_entry,
     register,
 )
+from aiml_integrations.litellm.proxy import handler
 
 
 def _aimlapi_entries() -> list[dict[str, object]]:

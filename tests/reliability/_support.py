@@ -19,8 +19,9 @@ from aiml_integrations.errors import AIMLAPIError, ErrorCategory
 
 C = ErrorCategory
 
-# What each preset must become, by docs/../error-contract.md. ``slow(...)`` (a response slower
-# than the client's timeout) is a TIMEOUT on the client side; mid-stream faults are listed too.
+# What each preset must become, by the error contract in docs/architecture.md. ``slow(...)``
+# (a response slower than the client's timeout) is a TIMEOUT on the client side; mid-stream
+# faults are listed too.
 PRESET_CATEGORY: dict[str, ErrorCategory] = {
     "INVALID_API_KEY": C.AUTHENTICATION,
     "OUT_OF_CREDITS": C.OUT_OF_CREDITS,

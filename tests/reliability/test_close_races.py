@@ -21,13 +21,12 @@ import litellm
 import pytest
 from langchain_core.exceptions import ModelError
 
-from aiml_integrations._transport import _pools
+from aiml_integrations._core.transport import AIMLAPIClient, _pools
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.langchain import _client as langchain_client
 from aiml_integrations.litellm import aclear_clients, clear_clients
 from aiml_integrations.testing import MockAIMLAPI
-from aiml_integrations.transport import AIMLAPIClient
 
 CHAT = "/v1/chat/completions"
 PAYLOAD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}

@@ -21,9 +21,9 @@ import httpx
 import litellm
 import pytest
 
+from aiml_integrations import AIMLAPIClient
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
-from aiml_integrations.transport import AIMLAPIClient
 
 from ._support import describe_sockets, open_sockets, settle, tcp_states
 
@@ -117,7 +117,7 @@ def test_many_loops_do_not_grow_memory(own_mock: MockAIMLAPI) -> None:
     client = AIMLAPIClient(api_key=own_mock.api_key, base_url=own_mock.base_url, env={})
     for _ in range(20):
         asyncio.run(client.apost(CHAT, PAYLOAD))
-    patterns = ["*aiml_integrations/transport*", "*aiml_integrations/_transport/*"]
+    patterns = ["*aiml_integrations/_core/transport/*"]
     patterns += ["*/httpx/*", "*/httpcore/*", "*/anyio/*", "*/asyncio/*"]
     ours = [tracemalloc.Filter(True, pattern) for pattern in patterns]
     gc.collect()

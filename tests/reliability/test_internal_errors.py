@@ -16,7 +16,7 @@ import litellm
 import pytest
 from langchain_core.exceptions import ModelAPIError, ModelError
 
-from aiml_integrations._error_parse import parse_error
+from aiml_integrations._core.error_parse import parse_error
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, InternalError
 from aiml_integrations.langchain import AIMLAPIInternalError as LangChainInternal
 from aiml_integrations.langchain import ChatAIMLAPI
@@ -119,7 +119,7 @@ def test_litellm_router_neither_retries_nor_cools_down_for_our_bug(
 def test_a_parser_bug_is_internal_not_a_retryable_server_error(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr("aiml_integrations._error_parse._read_object", _boom)
+    monkeypatch.setattr("aiml_integrations._core.error_parse._read_object", _boom)
     with caplog.at_level(logging.ERROR, logger="aiml_integrations"):
         info = parse_error(503, b'{"statusCode": 503, "message": "busy"}', {})
     assert info.category is ErrorCategory.INTERNAL and info.status_code == 503

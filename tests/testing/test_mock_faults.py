@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from aiml_integrations.testing import PRESETS, Fault, MockAIMLAPI, list_presets, presets
+from aiml_integrations.testing import Fault, MockAIMLAPI, presets
+from aiml_integrations.testing.presets import PRESETS, list_presets
 
 CHAT = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
 TRANSPORT = {

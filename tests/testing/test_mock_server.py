@@ -621,16 +621,27 @@ def test_request_log(client: httpx.Client, aimlapi_mock: MockAIMLAPI) -> None:
     assert aimlapi_mock.requests == []
 
 
-def test_fixture_is_clean_between_tests_part1(aimlapi_mock: MockAIMLAPI) -> None:
-    aimlapi_mock.inject("RATE_LIMITED")
-    aimlapi_mock.success_status = 201
-    httpx.get(aimlapi_mock.base_url + "/models")
+def _clean_then_dirty(mock: MockAIMLAPI) -> None:
+    """Check the fixture handed over a clean mock, then leave it dirty for the next test.
+
+    Both tests below do the same, so whichever runs second (in any order, random included)
+    proves that the first one's faults, status and log were reset.
+    """
+    assert mock.requests == []
+    assert mock.faults == []
+    assert mock.success_status == 200
+    mock.inject("RATE_LIMITED")
+    mock.success_status = 201
+    httpx.get(mock.base_url + "/models")
+    assert len(mock.requests) == 1
 
 
-def test_fixture_is_clean_between_tests_part2(aimlapi_mock: MockAIMLAPI) -> None:
-    assert aimlapi_mock.requests == []
-    assert aimlapi_mock.faults == []
-    assert aimlapi_mock.success_status == 200
+def test_fixture_is_clean_between_tests_a(aimlapi_mock: MockAIMLAPI) -> None:
+    _clean_then_dirty(aimlapi_mock)
+
+
+def test_fixture_is_clean_between_tests_b(aimlapi_mock: MockAIMLAPI) -> None:
+    _clean_then_dirty(aimlapi_mock)
 
 
 def test_factory_starts_independent_servers(

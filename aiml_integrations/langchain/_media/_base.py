@@ -33,9 +33,11 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils import secret_from_env
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
-from aiml_integrations._answer_errors import malformed_answer
-from aiml_integrations.catalog import Catalog, current_catalog
-from aiml_integrations.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.api import OFF_WORDS as _OFF
+from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
+from aiml_integrations._core.transport import APIResponse
+from aiml_integrations.catalog import PREFLIGHT_ENV, Catalog, current_catalog
 from aiml_integrations.errors import ErrorCategory, ErrorInfo
 from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import (
@@ -53,8 +55,6 @@ from aiml_integrations.langchain._media._http import (
 )
 from aiml_integrations.langchain._media._jobs import JobProgress, PollBudget
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
-from aiml_integrations.preflight import PREFLIGHT_ENV
-from aiml_integrations.transport import APIResponse
 
 __all__ = [
     "PROGRESS_EVENT",
@@ -69,7 +69,6 @@ _log = logging.getLogger("aiml_integrations.langchain")
 
 #: Name of the custom callback event each job poll dispatches (``on_custom_event``).
 PROGRESS_EVENT = "aimlapi_job_progress"
-_OFF = frozenset({"0", "false", "no", "off"})
 
 
 def refused(message: str) -> AIMLAPIInvalidRequestError:
@@ -273,7 +272,7 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
     """
 
     max_wait: float = Field(default=600.0, gt=0)
-    """Seconds to wait for the job before :class:`AIMLAPITimeoutError` (the job id is in it)."""
+    """Seconds to wait for the job before :class:`AIMLAPIRequestTimeoutError` (it names the job)."""
     poll_interval: float = Field(default=2.0, gt=0)
     """Seconds before the second poll; each later wait is 1.5 times longer, up to
     ``max_poll_interval``."""

@@ -1,6 +1,6 @@
 """Media requests the JSON transport does not make: multipart uploads and binary answers.
 
-Why on top of :class:`~aiml_integrations.transport.AIMLAPIClient` and not beside it: the
+Why on top of :class:`~aiml_integrations._core.transport.AIMLAPIClient` and not beside it: the
 tools must share the chat model's pool, key handling, timeouts and — above all — its error
 path, so a 429 from ``/v1/tts`` is classified by the same table as one from chat. Only two
 things differ: the body may be ``multipart/form-data`` (speech-to-text uploads, image edits)
@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations._answer_errors import malformed_answer
-from aiml_integrations.transport import AIMLAPIClient, APIResponse, billing_of
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.transport import AIMLAPIClient, APIResponse, billing_of
 
 __all__ = [
     "Binary",

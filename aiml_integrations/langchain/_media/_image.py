@@ -2,7 +2,7 @@
 
 Why one tool for both families: the agent asks for ``n`` images of ``size``; the body is
 written in the schema of the model's family (OpenAI ``n``/``size`` or Flux/fal
-``num_images``/``image_size``, :mod:`aiml_integrations._images`) and either answer shape
+``num_images``/``image_size``, :mod:`aiml_integrations._core.images`) and either answer shape
 (``data[]`` or ``images[]``) is read back. The LLM sees the URLs; the artifact has every image
 (URL or base64), its size and type, the seed, the NSFW flags and the billed cost.
 """
@@ -14,11 +14,11 @@ from typing import Any, ClassVar, Literal
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from aiml_integrations._answer_errors import malformed_answer
-from aiml_integrations._images import image_body, image_items
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.images import image_body, image_items
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import AIMLAPIMediaTool
-from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIImageGenerationTool", "ImageGenerationInput", "describe_images"]
 

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._media._base import AIMLAPIMediaTool, file_under_root
 from aiml_integrations.langchain._media._http import FilePart, Form
 from aiml_integrations.langchain._media._image import describe_images, read_images
-from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIImageEditTool", "ImageEditInput"]
 

@@ -1,10 +1,10 @@
 """Waiting for AI/ML API's async jobs (video generation, speech-to-text): bounded and typed.
 
 Why its own module: a job is created by one POST and then polled until it says ``completed``
-or ``error``. Peers poll with a blocking ``time.sleep`` forever-ish loop and raise a bare
-``RuntimeError`` on failure. Here:
+or ``error``. An unbounded blocking poll would hang a caller on a stuck job, and a bare
+``RuntimeError`` on failure would defeat retries and fallbacks. Here:
 
-- the wait is bounded by ``max_wait`` seconds; past it, :class:`AIMLAPITimeoutError` (a
+- the wait is bounded by ``max_wait`` seconds; past it, :class:`AIMLAPIRequestTimeoutError` (a
   ``ModelTimeoutError``, retryable) names the job id so the caller can look it up later;
 - the interval starts at ``poll_interval`` and grows by :data:`BACKOFF` up to
   ``max_poll_interval`` (never sleeping past the deadline);
@@ -25,15 +25,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiml_integrations._answer_errors import malformed_answer
-from aiml_integrations._error_parse import exception_from_info, parse_error
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.error_parse import exception_from_info, parse_error
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 from aiml_integrations.langchain._errors import (
+    AIMLAPIRequestTimeoutError,
     AIMLAPIServerError,
-    AIMLAPITimeoutError,
     langchain_error,
 )
-from aiml_integrations.transport import APIResponse
 
 __all__ = [
     "BACKOFF",
@@ -137,7 +137,7 @@ def _failure(job_id: str, response: APIResponse, path: str) -> AIMLAPIError:
 
 
 def _timeout(job_id: str, status: str, polls: int, waited: float, path: str) -> AIMLAPIError:
-    return AIMLAPITimeoutError(
+    return AIMLAPIRequestTimeoutError(
         ErrorInfo(
             category=ErrorCategory.TIMEOUT,
             message=(

@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field, model_validator
 
-from aiml_integrations._answer_errors import malformed_answer
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import (
     AIMLAPIJobTool,
@@ -28,7 +29,6 @@ from aiml_integrations.langchain._media._base import (
 )
 from aiml_integrations.langchain._media._http import Binary, FilePart, Form
 from aiml_integrations.langchain._media._jobs import await_job, wait_for_job
-from aiml_integrations.transport import APIResponse
 
 __all__ = [
     "AIMLAPISpeechToTextTool",

@@ -15,11 +15,11 @@ from typing import Any, ClassVar
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from pydantic import BaseModel, Field
 
-from aiml_integrations._answer_errors import malformed_answer
+from aiml_integrations._core.answer_errors import malformed_answer
+from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import AIMLAPIJobTool
 from aiml_integrations.langchain._media._jobs import await_job, wait_for_job
-from aiml_integrations.transport import APIResponse
 
 __all__ = ["AIMLAPIVideoGenerationTool", "VideoGenerationInput"]
 
@@ -60,7 +60,7 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
 
     A job that ends in ``status: "error"`` raises ``AIMLAPIJobFailedError`` (or the typed
     error its message classifies as, e.g. ``AIMLAPIContentPolicyError``); a job still running
-    after ``max_wait`` raises ``AIMLAPITimeoutError`` naming the job id. The artifact holds
+    after ``max_wait`` raises ``AIMLAPIRequestTimeoutError`` naming the job id. The artifact holds
     ``url``, ``job_id``, ``polls``, ``request_id``, ``credits_used`` and ``usd_spent``.
     """
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from aiml_integrations._core.api import CLIENT_REQUEST_ID, DEFAULT_BASE_URL
 from aiml_integrations.errors import AuthenticationError, ErrorCategory, ErrorInfo
 
 __all__ = [
@@ -30,10 +31,8 @@ __all__ = [
     "normalize_base_url",
 ]
 
-DEFAULT_BASE_URL = "https://api.aimlapi.com/v1"
 API_KEY_ENV_VARS = ("AIMLAPI_API_KEY", "AIML_API_KEY")
 BASE_URL_ENV_VARS = ("AIMLAPI_BASE_URL", "AIML_API_BASE")
-_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _VERSION_SUFFIX = re.compile(r"/v[12]$")
 
 
@@ -126,7 +125,7 @@ class AIMLAPIConfig:
             found = _first_env(API_KEY_ENV_VARS, env)
             key = SecretStr(found) if found else None
         url = base_url or _first_env(BASE_URL_ENV_VARS, env) or DEFAULT_BASE_URL
-        if client_request_id is not None and not _CLIENT_REQUEST_ID.match(client_request_id):
+        if client_request_id is not None and not CLIENT_REQUEST_ID.fullmatch(client_request_id):
             raise ValueError(
                 "client_request_id must be 1-128 characters from [A-Za-z0-9._:-] "
                 "(AI/ML API silently drops other values)"

@@ -130,8 +130,8 @@ def _show(catalog: Catalog, name: str, *, as_json: bool) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from aiml_integrations._catalog_sync import sync_catalog
-    from aiml_integrations.config import AIMLAPIConfig
+    from aiml_integrations._core.config import AIMLAPIConfig
+    from aiml_integrations.catalog._sync import sync_catalog
     from aiml_integrations.errors import AIMLAPIError
 
     def progress(message: str) -> None:

@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from aiml_integrations._error_parse import (
+from aiml_integrations._core.config import Timeouts
+from aiml_integrations._core.error_parse import (
     exception_from_info,
     is_error_event,
     redact,
     stream_event_error,
 )
-from aiml_integrations._sse import SSEDecoder, SSEEvent
-from aiml_integrations._transport._pools import AsyncPools
-from aiml_integrations._transport._wire import (
+from aiml_integrations._core.sse import SSEDecoder, SSEEvent
+from aiml_integrations._core.transport._pools import AsyncPools
+from aiml_integrations._core.transport._wire import (
     CLOSED_RETRIES,
     MAX_ERROR_BODY,
     closed_before_send,
@@ -27,11 +28,10 @@ from aiml_integrations._transport._wire import (
     stream_closed_error,
     transport_error,
 )
-from aiml_integrations.config import Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 if TYPE_CHECKING:
-    from aiml_integrations.transport import AIMLAPIClient
+    from aiml_integrations._core.transport import AIMLAPIClient
 
 __all__ = ["AsyncSSEStream", "SSEStream"]
 

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from aiml_integrations import __version__
-from aiml_integrations._error_parse import exception_from_info
-from aiml_integrations.config import Timeouts
+from aiml_integrations._core.config import Timeouts
+from aiml_integrations._core.error_parse import exception_from_info
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 __all__ = [

@@ -1,9 +1,7 @@
-"""The ``aimlapi`` command line.
+"""``aimlapi mock``: the offline AI/ML API mock server in the foreground.
 
-Why a registry: subcommands are owned by different parts of the package (``mock`` here;
-``models`` and ``demo`` elsewhere). Each one is a ``Subcommand`` (name, help, a function that
-adds its arguments, a function that runs it); adding one is appending to ``_SUBCOMMANDS``
-without touching ``main``.
+Why its own module: the mock server (:mod:`aiml_integrations.testing`) is a test kit, so the
+CLI imports it only inside :func:`run`; ``aimlapi models`` and ``aimlapi demo`` never load it.
 """
 
 from __future__ import annotations
@@ -13,30 +11,12 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from types import FrameType
 
-from aiml_integrations import _cli_models as _models
-from aiml_integrations import _demo
-
-__all__ = ["Subcommand", "build_parser", "main"]
+__all__ = ["configure", "run"]
 
 
-@dataclass(frozen=True)
-class Subcommand:
-    """One ``aimlapi <name>`` command."""
-
-    name: str
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-# --- aimlapi mock ---------------------------------------------------------------------------
-
-
-def _configure_mock(parser: argparse.ArgumentParser) -> None:
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
     )
@@ -77,7 +57,7 @@ def _configure_mock(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="do not log each request")
 
 
-def _run_mock(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from aiml_integrations.testing import MockAIMLAPI, presets
 
     if args.list_faults:
@@ -127,47 +107,3 @@ def _run_mock(args: argparse.Namespace) -> int:
     finally:
         mock.stop()
     return 0
-
-
-_SUBCOMMANDS: list[Subcommand] = [
-    Subcommand(
-        name="mock",
-        help="run the offline AI/ML API mock server in the foreground",
-        configure=_configure_mock,
-        run=_run_mock,
-    ),
-    Subcommand("models", "list, show and sync AI/ML API models", _models.configure, _models.run),
-    Subcommand(
-        "demo",
-        "offline demo: retries, fallbacks, cooldowns on a scripted incident",
-        _demo.configure,
-        _demo.run,
-    ),
-]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="aimlapi", description="AI/ML API integration tools for LiteLLM and LangChain."
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for sub in _SUBCOMMANDS:
-        sub_parser = commands.add_parser(sub.name, help=sub.help, description=sub.help)
-        sub.configure(sub_parser)
-        sub_parser.set_defaults(_run=sub.run)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``aimlapi`` script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    run: Callable[[argparse.Namespace], int] | None = getattr(args, "_run", None)
-    if run is None:
-        parser.print_help()
-        return 2
-    return run(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
-from aiml_integrations._demo._model import Attempt, Outcome
+from aiml_integrations.cli.demo._model import Attempt, Outcome
 
 __all__ = ["render"]
 

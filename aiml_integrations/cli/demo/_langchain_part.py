@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from aiml_integrations._demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
-from aiml_integrations._demo._model import Attempt, Expect, Outcome, Step, framework_name
+from aiml_integrations.cli.demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
+from aiml_integrations.cli.demo._model import Attempt, Expect, Outcome, Step, framework_name
 from aiml_integrations.testing import MockAIMLAPI, presets
 
 __all__ = ["LANGCHAIN_TITLE", "run_langchain"]

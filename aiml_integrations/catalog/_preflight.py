@@ -34,7 +34,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from aiml_integrations.catalog import DEFAULT_MAX_AGE, Catalog, ModelInfo, current_catalog
+from aiml_integrations._core.api import OFF_WORDS as _OFF
+from aiml_integrations.catalog._cache import current_catalog
+from aiml_integrations.catalog._catalog import DEFAULT_MAX_AGE, Catalog
+from aiml_integrations.catalog._model import ModelInfo
 from aiml_integrations.errors import (
     ErrorCategory,
     ErrorInfo,
@@ -44,11 +47,10 @@ from aiml_integrations.errors import (
 
 __all__ = ["PREFLIGHT_ENV", "fold_system_messages", "preflight", "unsupported_params"]
 
-logger = logging.getLogger("aiml_integrations.preflight")
+logger = logging.getLogger("aiml_integrations.catalog")
 
 #: ``AIMLAPI_PREFLIGHT=0`` switches preflight off process-wide (when ``enabled`` is not given).
 PREFLIGHT_ENV = "AIMLAPI_PREFLIGHT"
-_OFF = frozenset({"0", "false", "no", "off"})
 _SYSTEM_ROLES = frozenset({"system", "developer"})
 
 # capability -> (parameters it governs, predicate on the value: does this value need it?)

@@ -1,8 +1,8 @@
 """The one table that turns a parsed AI/ML API failure into an :class:`ErrorCategory`.
 
-Why a table: the alternative — substring checks scattered through adapters — is how peers end
-up mapping "out of credits" to a retryable generic error. Here every decision is one row,
-evaluated top to bottom, first match wins; adapters never look at messages.
+Why a table: the alternative — substring checks scattered through adapters — drifts apart
+per adapter and ends up mapping "out of credits" to a retryable generic error. Here every
+decision is one row, evaluated top to bottom, first match wins; adapters never look at messages.
 
 A row matches when the status fits (``None`` = any error status) and, if the row has
 patterns, one of them is found in the failure's searchable text (message, unwrapped upstream

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from aiml_integrations._error_parse import redact
+from aiml_integrations._core.error_parse import redact
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo, error_class_for
 
 __all__ = [

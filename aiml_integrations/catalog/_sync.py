@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiml_integrations._core.config import AIMLAPIConfig
+from aiml_integrations._core.transport import AIMLAPIClient
 from aiml_integrations.catalog import (
     Catalog,
     ModelInfo,
@@ -29,9 +31,7 @@ from aiml_integrations.catalog import (
     load_cache,
     with_fetched_at,
 )
-from aiml_integrations.config import AIMLAPIConfig
 from aiml_integrations.errors import ErrorCategory, ErrorInfo, ServerError
-from aiml_integrations.transport import AIMLAPIClient
 
 __all__ = ["MODELS_PATH", "MODELS_QUERY", "SyncResult", "sync_catalog"]
 

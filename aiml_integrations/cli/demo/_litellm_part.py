@@ -17,8 +17,8 @@ import os
 import time
 from typing import Any
 
-from aiml_integrations._demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
-from aiml_integrations._demo._model import Attempt, Expect, Outcome, Step, framework_name
+from aiml_integrations.cli.demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
+from aiml_integrations.cli.demo._model import Attempt, Expect, Outcome, Step, framework_name
 from aiml_integrations.testing import MockAIMLAPI, presets
 
 __all__ = ["LITELLM_TITLE", "live_steps", "mock_steps", "run_litellm"]

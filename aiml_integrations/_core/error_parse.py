@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from aiml_integrations._error_rules import classify, effective_status
+from aiml_integrations._core.error_rules import classify, effective_status
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo, error_class_for
 
 __all__ = [
@@ -314,7 +314,7 @@ def parse_error(
     try:
         return _parse_error(status, body, headers, secrets, request_path)
     except Exception as exc:  # a bug in this parser: never a stray exception, never "retry"
-        from aiml_integrations._answer_errors import internal_message, log_internal
+        from aiml_integrations._core.answer_errors import internal_message, log_internal
 
         what = f"reading a {status} error response"
         log_internal(what, exc)

@@ -22,7 +22,7 @@ import os
 import sys
 import time
 
-from aiml_integrations._demo._env import MOCK_KEY_A, MOCK_KEY_B, Target
+from aiml_integrations.cli.demo._env import MOCK_KEY_A, MOCK_KEY_B, Target
 
 __all__ = ["configure", "run"]
 
@@ -74,18 +74,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_parts(target: Target, parts: list[str]) -> int:
-    from aiml_integrations._demo._env import DEFAULT_MODEL
-    from aiml_integrations._demo._table import render
+    from aiml_integrations.cli.demo._env import DEFAULT_MODEL
+    from aiml_integrations.cli.demo._table import render
 
     started = time.monotonic()
     all_outcomes = []
     for part in parts:
         if part == "litellm":
-            from aiml_integrations._demo._litellm_part import LITELLM_TITLE, run_litellm
+            from aiml_integrations.cli.demo._litellm_part import LITELLM_TITLE, run_litellm
 
             title, outcomes = LITELLM_TITLE, run_litellm(target)
         else:
-            from aiml_integrations._demo._langchain_part import LANGCHAIN_TITLE, run_langchain
+            from aiml_integrations.cli.demo._langchain_part import LANGCHAIN_TITLE, run_langchain
 
             title, outcomes = LANGCHAIN_TITLE, run_langchain(target)
         print(render(title, outcomes, DEFAULT_MODEL) + "\n", flush=True)

@@ -8,16 +8,19 @@ and their display labels — plus, offline, the mock's request log to show what 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiml_integrations._demo._model import Attempt
-from aiml_integrations.testing import MockAIMLAPI
+from aiml_integrations._core.api import CHAT_PATH
+from aiml_integrations.cli.demo._model import Attempt
+
+if TYPE_CHECKING:  # the mock server is imported only when the demo runs offline
+    from aiml_integrations.testing import MockAIMLAPI
 
 __all__ = ["CHAT_PATH", "DEFAULT_MODEL", "LONG_PROMPT", "MOCK_KEY_A", "MOCK_KEY_B", "Target"]
 
 MOCK_KEY_A = "demo-key-A"
 MOCK_KEY_B = "demo-key-B"
 DEFAULT_MODEL = "openai/gpt-4o"
-CHAT_PATH = "/v1/chat/completions"
 # About 175k tokens by the mock's estimate (and the real tokenizer's order of magnitude):
 # over gpt-4o's 128k window, well under gpt-4.1's 1M.
 LONG_PROMPT = "word " * 140_000

@@ -12,10 +12,9 @@ Secrets: the API key travels only in the ``Authorization`` header to the configu
 Bodies shown in errors are redacted, and httpx exceptions chained as causes get a copy of their
 request without headers.
 
-Layout: this module is the public face (``AIMLAPIClient`` and the names it returns); the pieces
-live in the private package :mod:`aiml_integrations._transport` (``_wire``: shared request
-helpers and ``APIResponse``; ``_pools``: pool ownership per event loop; ``_stream``: SSE
-streams).
+Layout: this module holds ``AIMLAPIClient`` (re-exported as ``aiml_integrations.AIMLAPIClient``);
+the pieces are its submodules (``_wire``: shared request helpers and ``APIResponse``;
+``_pools``: pool ownership per event loop; ``_stream``: SSE streams).
 """
 
 from __future__ import annotations
@@ -26,16 +25,17 @@ from typing import Any
 
 import httpx
 
-from aiml_integrations._error_parse import (
+from aiml_integrations._core.config import AIMLAPIConfig, Timeouts
+from aiml_integrations._core.error_parse import (
     exception_from_info,
     is_error_event,
     parse_error,
     redact,
     stream_event_error,
 )
-from aiml_integrations._transport._pools import SHARD_LIMITS, AsyncPools, LoopPools, SyncPool
-from aiml_integrations._transport._stream import AsyncSSEStream, SSEStream
-from aiml_integrations._transport._wire import (
+from aiml_integrations._core.transport._pools import SHARD_LIMITS, AsyncPools, LoopPools, SyncPool
+from aiml_integrations._core.transport._stream import AsyncSSEStream, SSEStream
+from aiml_integrations._core.transport._wire import (
     CLOSED_RETRIES,
     USER_AGENT,
     APIResponse,
@@ -47,7 +47,6 @@ from aiml_integrations._transport._wire import (
     httpx_timeout,
     transport_error,
 )
-from aiml_integrations.config import AIMLAPIConfig, Timeouts
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
 __all__ = [
@@ -66,7 +65,7 @@ class AIMLAPIClient:
     Build it once and reuse it: the sync client and one async client set per event loop are
     created lazily and keep their connections alive. ``close()`` / ``aclose()`` release them
     and never raise; the client stays usable (a later call opens a fresh pool). A pool whose
-    event loop ends is closed with it (see :mod:`aiml_integrations._transport._pools`).
+    event loop ends is closed with it (see :mod:`aiml_integrations._core.transport._pools`).
 
     Calls racing a close either finish, fail as a typed
     :class:`~aiml_integrations.errors.APIConnectionError`, or (when the pool closed before
@@ -151,7 +150,7 @@ class AIMLAPIClient:
 
         Why: given a relative path, httpx re-parses and merges it with ``base_url`` on every
         request (about 50 µs per call, measured by ``benchmarks/bench.py``). ``base_url`` has no
-        trailing slash (:func:`~aiml_integrations.config.normalize_base_url`), so the join is
+        trailing slash (:func:`~aiml_integrations._core.config.normalize_base_url`), so the join is
         the same as httpx's. Anything but a plain ``/path`` is left to httpx.
         """
         url = self._urls.get(path)

@@ -51,7 +51,7 @@ _closing: set[asyncio.Task[None]] = set()
 
 
 class SyncPool:
-    """The one ``httpx.Client`` of an :class:`~aiml_integrations.transport.AIMLAPIClient`.
+    """The one ``httpx.Client`` of an :class:`~aiml_integrations._core.transport.AIMLAPIClient`.
 
     Built on first use under a lock (threads sharing a fresh client build one pool, not one
     each). Calls hold it between :meth:`acquire` and :meth:`release`; :meth:`close` retires it
