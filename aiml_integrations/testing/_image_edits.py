@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from aiml_integrations._images import is_openai_image_model
+from aiml_integrations._core.images import is_openai_image_model
 from aiml_integrations.testing._billing import cost_headers, meta_usage
 from aiml_integrations.testing._errors import BODY_VALIDATION, ApiError, zod_required
 from aiml_integrations.testing._media import _PNG_1X1, _digest
