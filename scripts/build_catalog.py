@@ -42,6 +42,7 @@ from typing import Any
 
 import tomllib
 
+# Same vocabulary as aiml_integrations.catalog (KINDS); tests/catalog pins the two together.
 KINDS = (
     "chat",
     "embedding",

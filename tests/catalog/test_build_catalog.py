@@ -173,3 +173,10 @@ def test_price_file_parser() -> None:
     assert (price.input, price.output, price.context) == (4.1262, 20.631, None)
     zero = build.parse_price("[cost]\ninput = 0\noutput = 2\n", "x.toml")
     assert zero.input is None and build.pricing_block(zero) is None  # a 0 is not a price
+
+
+def test_generator_writes_the_kinds_the_package_reads() -> None:
+    """The generator is a standalone stdlib script, so it keeps its own copy of the kind
+    vocabulary; this pins it to the package's, so the data can never hold a kind the catalog,
+    the CLI filters and the mock do not know."""
+    assert tuple(build.KINDS) == tuple(KINDS)
