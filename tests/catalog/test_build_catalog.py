@@ -179,4 +179,6 @@ def test_generator_writes_the_kinds_the_package_reads() -> None:
     """The generator is a standalone stdlib script, so it keeps its own copy of the kind
     vocabulary; this pins it to the package's, so the data can never hold a kind the catalog,
     the CLI filters and the mock do not know."""
+    from aiml_integrations.catalog import KINDS
+
     assert tuple(build.KINDS) == tuple(KINDS)
