@@ -1,4 +1,4 @@
-"""Fixtures: an isolated cache directory and a running mock for the catalog tests."""
+"""Fixtures: an isolated cache directory (every test) and a running mock for the catalog tests."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from aiml_integrations.testing import MockAIMLAPI
 
 
 @pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own ``$AIMLAPI_CACHE_DIR``: no test reads the user's real cache."""
-    path = tmp_path / "cache"
-    monkeypatch.setenv("AIMLAPI_CACHE_DIR", str(path))
-    monkeypatch.delenv("AIMLAPI_PREFLIGHT", raising=False)
-    return path
+def _own_cache(cache_dir: Path) -> Path:
+    """Every test gets its own ``$AIMLAPI_CACHE_DIR`` (``tests/conftest.py``): no test reads the
+    user's real cache."""
+    return cache_dir
 
 
 @pytest.fixture

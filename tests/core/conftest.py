@@ -1,4 +1,4 @@
-"""Fixtures for the core tests: a local HTTP server and a refused port (see ``helpers``)."""
+"""Fixtures for the core tests: a local HTTP server and a refused port (see ``_support``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .helpers import LocalServer
+from ._support import LocalServer
 
 
 @pytest.fixture

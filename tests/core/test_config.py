@@ -18,7 +18,7 @@ from aiml_integrations._core.config import (
 )
 from aiml_integrations.errors import AuthenticationError, ErrorCategory
 
-from .helpers import API_KEY, LocalServer
+from ._support import API_KEY, LocalServer
 
 # -- API key precedence --------------------------------------------------------------------
 

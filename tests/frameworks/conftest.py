@@ -26,10 +26,11 @@ else:
     from collections.abc import Iterator
 
     import pytest
-    from fw_support import KEY_A, KEY_B
 
     from aiml_integrations.litellm import clear_clients, register
     from aiml_integrations.testing import MockAIMLAPI
+
+    from ._support import KEY_A, KEY_B
 
     register()
 

@@ -3,9 +3,6 @@
 The mock server is the pytest plugin's session mock (``aimlapi_mock`` resets it per test).
 ``fast_retries`` shrinks the adapter's backoff so retry tests take milliseconds, while
 ``Retry-After`` handling stays real.
-
-(No ``__init__.py`` here on purpose: with rootdir-relative imports a package directory named
-``langchain`` would shadow the real ``langchain`` library.)
 """
 
 from __future__ import annotations

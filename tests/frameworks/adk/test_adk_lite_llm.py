@@ -12,7 +12,15 @@ from typing import Any
 
 import litellm
 import pytest
-from fw_support import (
+from google.adk.agents import LlmAgent
+from google.adk.agents.run_config import RunConfig, StreamingMode
+from google.adk.models.lite_llm import LiteLlm
+from google.adk.runners import InMemoryRunner
+from google.genai import types
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -24,13 +32,6 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
-from google.adk.agents import LlmAgent
-from google.adk.agents.run_config import RunConfig, StreamingMode
-from google.adk.models.lite_llm import LiteLlm
-from google.adk.runners import InMemoryRunner
-from google.genai import types
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 def _run(mock: MockAIMLAPI, *, streaming: bool = False, **llm_kwargs: Any) -> str:

@@ -16,7 +16,10 @@ import litellm
 import pytest
 from crewai import LLM, Agent, Crew, Task
 from crewai.tools import tool
-from fw_support import (
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -28,8 +31,6 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = tool("get_weather")(get_weather)
 

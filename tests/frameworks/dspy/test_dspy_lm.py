@@ -17,7 +17,10 @@ import dspy
 import litellm
 import pytest
 from dspy.utils.exceptions import LMAuthError, LMInvalidRequestError
-from fw_support import (
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -29,8 +32,6 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 def _lm(mock: MockAIMLAPI, **kwargs: Any) -> dspy.LM:

@@ -12,7 +12,13 @@ from typing import Any
 
 import litellm
 import pytest
-from fw_support import (
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.tools import tool
+from langchain_litellm import ChatLiteLLM
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -24,11 +30,6 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.tools import tool
-from langchain_litellm import ChatLiteLLM
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = tool(get_weather)
 

@@ -14,7 +14,10 @@ import pytest
 from agents import Agent, ModelSettings, Runner, function_tool
 from agents.extensions.models.litellm_model import LitellmModel
 from agents.retry import ModelRetrySettings, retry_policies
-from fw_support import (
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -26,8 +29,6 @@ from fw_support import (
     sends_tool_result,
     trace,
 )
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 weather_tool = function_tool(get_weather)
 

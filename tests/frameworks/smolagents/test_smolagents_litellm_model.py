@@ -12,7 +12,11 @@ from typing import Any
 
 import litellm
 import pytest
-from fw_support import (
+from smolagents import LiteLLMModel, LiteLLMRouterModel, ToolCallingAgent, tool
+
+from aiml_integrations.testing import MockAIMLAPI, presets
+
+from .._support import (
     FALLBACK_MODEL,
     KEY_A,
     KEY_B,
@@ -25,9 +29,6 @@ from fw_support import (
     text_of,
     trace,
 )
-from smolagents import LiteLLMModel, LiteLLMRouterModel, ToolCallingAgent, tool
-
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 
 @tool

@@ -9,10 +9,11 @@ import httpx
 import pytest
 from langchain_core.exceptions import ModelAuthenticationError, ModelRateLimitError
 from langchain_core.load import dumpd
-from lc_support import make_chat, make_embeddings
 
 from aiml_integrations.langchain import AIMLAPIRateLimitError, ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI, presets
+
+from ._support import make_chat, make_embeddings
 
 
 def _hooked(sent: list[str]) -> httpx.Client:

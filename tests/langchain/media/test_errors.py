@@ -21,7 +21,6 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from media_support import FAST_POLLS, creds, tool_call
 
 from aiml_integrations.langchain import (
     AIMLAPIAuthenticationError,
@@ -38,6 +37,8 @@ from aiml_integrations.langchain import (
     ChatAIMLAPI,
 )
 from aiml_integrations.testing import MockAIMLAPI, presets
+
+from ._support import FAST_POLLS, creds, tool_call
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 

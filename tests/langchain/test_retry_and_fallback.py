@@ -22,7 +22,6 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 from langchain_core.messages import AIMessage, HumanMessage
-from lc_support import BACKUP_MODEL, CHAT_MODEL, make_chat
 
 from aiml_integrations.errors import ErrorCategory, ErrorInfo
 from aiml_integrations.langchain import (
@@ -34,6 +33,8 @@ from aiml_integrations.langchain import (
     _retry,
 )
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
+
+from ._support import BACKUP_MODEL, CHAT_MODEL, make_chat
 
 RETRYABLE_TYPES = (ModelRateLimitError, ModelAPIError, ModelConnectionError, ModelTimeoutError)
 

@@ -18,10 +18,11 @@ from langchain.agents.middleware import SummarizationMiddleware
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import trim_messages
-from lc_support import make_chat
 
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
+
+from ._support import make_chat
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Helpers shared by the media-tool tests (a plain module: importable by name)."""
+"""Helpers shared by the media-tool tests (``from ._support import ...``)."""
 
 from __future__ import annotations
 

@@ -16,10 +16,11 @@ from langchain_tests.integration_tests import (
     EmbeddingsIntegrationTests,
 )
 from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
-from lc_support import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL, LIVE
 
 from aiml_integrations.langchain import AIMLAPIEmbeddings, ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
+
+from .._support import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL, LIVE
 
 
 class TestChatAIMLAPIUnit(ChatModelUnitTests):

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from langchain_core.exceptions import ModelAPIError
-from lc_support import make_embeddings
 
 from aiml_integrations._core.embedding_codec import encode_vector
 from aiml_integrations.testing import Fault, MockAIMLAPI
+
+from ._support import make_embeddings
 
 TEXTS = [f"document number {i}" for i in range(5)]
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from langchain_core import exceptions as lc
-from lc_support import make_chat, make_embeddings
 
 from aiml_integrations import errors as core
 from aiml_integrations.langchain import (
@@ -36,6 +35,8 @@ from aiml_integrations.langchain import (
 )
 from aiml_integrations.langchain._errors import _BY_CATEGORY
 from aiml_integrations.testing import Fault, MockAIMLAPI, presets
+
+from ._support import make_chat, make_embeddings
 
 LONG_PROMPT = "one two three four five six seven eight nine ten eleven twelve"
 

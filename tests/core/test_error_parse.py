@@ -19,7 +19,7 @@ from aiml_integrations import errors
 from aiml_integrations._core.error_parse import exception_from_info, parse_error
 from aiml_integrations.errors import ErrorCategory as C
 
-from .helpers import envelope
+from ._support import envelope
 
 CLASS = {
     C.INVALID_REQUEST: errors.InvalidRequestError,

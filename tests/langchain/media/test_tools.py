@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import ToolMessage
-from media_support import FAST_POLLS, Progress, creds, paths, tool_call
 
 from aiml_integrations.langchain import (
     AIMLAPIImageEditTool,
@@ -27,6 +26,8 @@ from aiml_integrations.langchain import (
     AIMLAPIVideoGenerationTool,
 )
 from aiml_integrations.testing import Fault, MockAIMLAPI
+
+from ._support import FAST_POLLS, Progress, creds, paths, tool_call
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 

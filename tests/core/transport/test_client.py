@@ -14,7 +14,7 @@ import pytest
 from aiml_integrations import errors
 from aiml_integrations._core.transport import AIMLAPIClient, APIResponse, billing_of
 
-from .helpers import API_KEY, LocalServer, Reply, envelope, sse
+from .._support import API_KEY, LocalServer, Reply, envelope, sse
 
 CHAT = "/v1/chat/completions"
 PAYLOAD = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}

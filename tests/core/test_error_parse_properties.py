@@ -25,7 +25,7 @@ from aiml_integrations._core.error_parse import (
 )
 from aiml_integrations.errors import AIMLAPIError, ErrorCategory, ErrorInfo
 
-from .helpers import LocalServer, Reply
+from ._support import LocalServer, Reply
 
 SECRET = "sk-secret-0123456789abcdefXYZ"
 

@@ -18,9 +18,10 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from lc_support import make_chat
 
 from aiml_integrations.testing import MockAIMLAPI
+
+from ._support import make_chat
 
 CLAUDE = "anthropic/claude-sonnet-4.5"
 EPHEMERAL = {"type": "ephemeral"}

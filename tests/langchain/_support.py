@@ -1,4 +1,4 @@
-"""Helpers shared by the LangChain adapter tests (a plain module: importable by name)."""
+"""Helpers shared by the LangChain adapter tests (``from ._support import ...``)."""
 
 from __future__ import annotations
 

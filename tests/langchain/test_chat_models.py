@@ -23,11 +23,12 @@ from langchain_core.messages import (
     ToolMessage,
 )
 from langchain_core.tools import tool
-from lc_support import BACKUP_MODEL, CHAT_MODEL, make_chat, make_embeddings
 from pydantic import BaseModel
 
 from aiml_integrations.langchain import ChatAIMLAPI
 from aiml_integrations.testing import Fault, MockAIMLAPI
+
+from ._support import BACKUP_MODEL, CHAT_MODEL, make_chat, make_embeddings
 
 PNG_B64 = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
