@@ -1,4 +1,7 @@
-"""langchain-tests standard suites: unit (offline), integration (mock; live with AIMLAPI_LIVE=1).
+"""langchain-tests standard suites, offline: the unit suites (no server) and the integration
+suites against the mock. The same integration suites against the real API, opt-in, are in
+``tests/langchain/live/test_standard.py`` (as partner packages keep ``unit_tests`` apart from
+``integration_tests``).
 
 Against the mock, a pass proves the wire round trip (tool calls, structured output, usage,
 streaming, metadata), not a real model's judgement; tests that need the latter are xfailed
@@ -20,7 +23,7 @@ from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
 from aiml_integrations.langchain import AIMLAPIEmbeddings, ChatAIMLAPI
 from aiml_integrations.testing import MockAIMLAPI
 
-from .._support import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL, LIVE
+from .._support import BACKUP_MODEL, CHAT_MODEL, EMBEDDING_MODEL
 
 
 class TestChatAIMLAPIUnit(ChatModelUnitTests):
@@ -44,8 +47,8 @@ class TestChatAIMLAPIUnit(ChatModelUnitTests):
         reason=(
             "langchain-tests 1.1.9 loads with allowed_objects='all', which only admits classes "
             "in langchain-core's first-party mapping; a third-party class cannot pass. The dump "
-            "is still compared to the snapshot before the load; test_langchain_chat_model.py "
-            "round-trips with allowed_objects=[ChatAIMLAPI]."
+            "is still compared to the snapshot before the load; "
+            "tests/langchain/test_chat_models.py round-trips with allowed_objects=[ChatAIMLAPI]."
         ),
         strict=True,
         raises=ValueError,
@@ -116,7 +119,7 @@ class TestChatAIMLAPIIntegration(_MockBacked, ChatModelIntegrationTests):
 
     @pytest.mark.xfail(
         reason="downloads an image from raw.githubusercontent.com; tests run without network "
-        "(image parts are covered offline in test_chat_models.py)"
+        "(image parts are covered offline in tests/langchain/test_chat_models.py)"
     )
     def test_image_inputs(self, model: BaseChatModel) -> None:
         super().test_image_inputs(model)
@@ -130,39 +133,3 @@ class TestAIMLAPIEmbeddingsIntegration(_MockBacked, EmbeddingsIntegrationTests):
     @property
     def embedding_model_params(self) -> dict[str, Any]:
         return {"model": EMBEDDING_MODEL, **self._connection()}
-
-
-@pytest.mark.live
-@pytest.mark.skipif(not LIVE, reason="set AIMLAPI_LIVE=1 and AIMLAPI_API_KEY to run")
-class TestChatAIMLAPILive(ChatModelIntegrationTests):
-    @property
-    def chat_model_class(self) -> type[BaseChatModel]:
-        return ChatAIMLAPI
-
-    @property
-    def chat_model_params(self) -> dict[str, Any]:
-        return {"model": CHAT_MODEL}
-
-    @property
-    def model_override_value(self) -> str | None:
-        return BACKUP_MODEL
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-
-@pytest.mark.live
-@pytest.mark.skipif(not LIVE, reason="set AIMLAPI_LIVE=1 and AIMLAPI_API_KEY to run")
-class TestAIMLAPIEmbeddingsLive(EmbeddingsIntegrationTests):
-    @property
-    def embeddings_class(self) -> type[AIMLAPIEmbeddings]:
-        return AIMLAPIEmbeddings
-
-    @property
-    def embedding_model_params(self) -> dict[str, Any]:
-        return {"model": EMBEDDING_MODEL}
