@@ -64,8 +64,37 @@ def _missing_requirements() -> list[str]:
     return missing
 
 
+#: The tests that leave deployments of the ``chat`` group in cooldown on purpose (on the shared
+#: proxies and Redis), in the order they must run: after every other test of this folder.
+RUN_LAST = (
+    "test_cooldown_through_instance_a_is_skipped_by_instance_b",
+    "test_outage_falls_back_to_the_fallback_group",
+)
+
+
+def _run_cooldown_tests_last(items: list[pytest.Item]) -> None:
+    """Move ``RUN_LAST`` behind this folder's other tests, in place.
+
+    Why: the stack is shared by the module (two proxies take ~20 s to start), so a cooldown
+    outlives its test. When the order is shuffled (pytest-randomly) the others keep their
+    shuffled order; only these two are pinned. In file order this changes nothing.
+    """
+    here = Path(__file__).parent
+    positions = [i for i, item in enumerate(items) if Path(str(item.fspath)).parent == here]
+
+    def rank(item: pytest.Item) -> int:
+        name = getattr(item, "originalname", item.name)
+        return RUN_LAST.index(name) + 1 if name in RUN_LAST else 0
+
+    ordered = sorted((items[i] for i in positions), key=rank)
+    for position, item in zip(positions, ordered, strict=True):
+        items[position] = item
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip (locally, with the reason) when Redis or the proxy deps are absent; never in CI."""
+    """The cooldown tests run last (``_run_cooldown_tests_last``). Skip (locally, with the
+    reason) when Redis or the proxy deps are absent; never in CI."""
+    _run_cooldown_tests_last(items)
     missing = _missing_requirements()
     if not missing or os.environ.get("CI"):
         return

@@ -6,7 +6,8 @@ Redis. An unmodified ``openai`` SDK client talks to the proxies; the mock's requ
 what actually reached "AI/ML API" (which key, how many attempts).
 
 Order matters and is intentional: the tests share two proxies for speed (~20 s start-up), and
-the last two put deployments of the ``chat`` group into cooldown on purpose.
+the last two put deployments of the ``chat`` group into cooldown on purpose (``RUN_LAST`` in
+``conftest.py`` keeps them last when the order is shuffled).
 """
 
 from __future__ import annotations
