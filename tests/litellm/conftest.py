@@ -12,6 +12,7 @@ os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
 import asyncio
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import litellm
@@ -52,14 +53,27 @@ def creds(mock: MockAIMLAPI) -> dict[str, Any]:
 
 
 class CostSpy(CustomLogger):  # type: ignore[misc]
-    """Records the ``response_cost`` LiteLLM's logging computed (what spend tracking uses)."""
+    """Records the ``response_cost`` LiteLLM's logging computed (what spend tracking uses), for
+    the calls started since the last ``reset()``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.costs: list[float] = []
         self.call_types: list[str] = []
+        self.since = datetime.now()
 
-    def _record(self, kwargs: Any) -> None:
+    def reset(self) -> None:
+        """Forget what was recorded, and ignore from now on the events of calls started before.
+
+        Why: LiteLLM logs from a background worker, so an earlier test's event can land during
+        this test (seen with pytest-randomly: another test's 0.05 read as this test's cost)."""
+        self.costs.clear()
+        self.call_types.clear()
+        self.since = datetime.now()
+
+    def _record(self, kwargs: Any, start_time: Any) -> None:
+        if isinstance(start_time, datetime) and start_time < self.since:
+            return
         logged = kwargs["standard_logging_object"]
         self.call_types.append(str(logged.get("call_type")))
         self.costs.append(logged["response_cost"])
@@ -67,12 +81,12 @@ class CostSpy(CustomLogger):  # type: ignore[misc]
     def log_success_event(
         self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
     ) -> None:
-        self._record(kwargs)
+        self._record(kwargs, start_time)
 
     async def async_log_success_event(
         self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
     ) -> None:
-        self._record(kwargs)
+        self._record(kwargs, start_time)
 
     async def last(self, call_type: str | None = None, seconds: float = 3.0) -> float:
         """The latest logged cost (of ``call_type``, e.g. ``"image_generation"``), waiting
@@ -95,8 +109,7 @@ def cost_spy() -> Iterator[CostSpy]:
     and skips a second instance of the same class, so a fresh spy per test would be ignored."""
     if _SPY not in litellm.callbacks:
         litellm.callbacks.append(_SPY)
-    _SPY.costs.clear()
-    _SPY.call_types.clear()
+    _SPY.reset()
     yield _SPY
     for name in (
         "callbacks",
