@@ -125,6 +125,31 @@ class _Call:
     litellm_params: Mapping[str, Any] | None = None
     url: str = field(init=False)
 
+    @classmethod
+    def of(
+        cls,
+        kwargs: Mapping[str, Any],
+        path: str,
+        body: Callable[[], Any],
+        read: Callable[[APIResponse], Any],
+        logged_input: Any,
+        **rest: Any,
+    ) -> _Call:
+        """A call to ``path`` with what every LiteLLM entry point passes alike (model, key,
+        base URL, logging object, timeout) taken from its ``kwargs``."""
+        return cls(
+            model=kwargs["model"],
+            path=path,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=body,
+            read=read,
+            logged_input=logged_input,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+            **rest,
+        )
+
     def __post_init__(self) -> None:
         self.url = url_for(self.api_base, self.path)
         if self.litellm_params is None:
@@ -222,16 +247,12 @@ class AIMLAPIProvider(CustomLLM):
                     AIMLAPIUnsupportedParamsError, exc.info, model=model, url=call.url
                 ) from exc
 
-        call = _Call(
-            model=model,
-            path=CHAT_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=body,
-            read=lambda api: chat_response(api, model_response),
-            logged_input=messages,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        call = _Call.of(
+            kwargs,
+            CHAT_PATH,
+            body,
+            lambda api: chat_response(api, model_response),
+            messages,
             headers=forward_headers(kwargs.get("headers")),
             litellm_params=litellm_params,
         )
@@ -244,18 +265,14 @@ class AIMLAPIProvider(CustomLLM):
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         payload = embedding_payload(model, inputs, optional)
         model_response = kwargs.get("model_response") or EmbeddingResponse()
-        return _Call(
-            model=model,
-            path=EMBEDDINGS_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: payload,
-            read=lambda api: embedding_response(
+        return _Call.of(
+            kwargs,
+            EMBEDDINGS_PATH,
+            lambda: payload,
+            lambda api: embedding_response(
                 api, model_response, requested=optional.get("encoding_format")
             ),
-            logged_input=inputs,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+            inputs,
             litellm_params=kwargs.get("litellm_params"),
         )
 
@@ -265,16 +282,12 @@ class AIMLAPIProvider(CustomLLM):
         prompt: str = kwargs["prompt"]
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         model_response = kwargs.get("model_response") or ImageResponse()
-        return _Call(
-            model=model,
-            path=IMAGES_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: image_payload(model, prompt, optional),
-            read=lambda api: image_response(api, model_response),
-            logged_input=prompt,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        return _Call.of(
+            kwargs,
+            IMAGES_PATH,
+            lambda: image_payload(model, prompt, optional),
+            lambda api: image_response(api, model_response),
+            prompt,
         )
 
     @staticmethod
@@ -284,16 +297,12 @@ class AIMLAPIProvider(CustomLLM):
         images = kwargs.get("image") or ()
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         model_response = kwargs.get("model_response") or ImageResponse()
-        return _Call(
-            model=model,
-            path=IMAGE_EDITS_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: image_edit_form(model, images, prompt, optional),
-            read=lambda api: image_response(api, model_response),
-            logged_input=prompt,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        return _Call.of(
+            kwargs,
+            IMAGE_EDITS_PATH,
+            lambda: image_edit_form(model, images, prompt, optional),
+            lambda api: image_response(api, model_response),
+            prompt,
             headers=forward_headers(optional.get("extra_headers")),
         )
 
