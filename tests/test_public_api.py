@@ -50,6 +50,7 @@ PUBLIC: dict[str, set[str]] = {
         "DEFAULT_MAX_AGE",
         "KINDS",
         "PREFLIGHT_ENV",
+        "Capability",
         "Catalog",
         "ModelInfo",
         "cache_dir",

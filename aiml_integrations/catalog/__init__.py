@@ -36,7 +36,7 @@ from aiml_integrations.catalog._cache import (
 )
 from aiml_integrations.catalog._catalog import DEFAULT_MAX_AGE, Catalog
 from aiml_integrations.catalog._listing import catalog_from_models_response
-from aiml_integrations.catalog._model import CAPABILITY_NAMES, KINDS, ModelInfo
+from aiml_integrations.catalog._model import CAPABILITY_NAMES, KINDS, Capability, ModelInfo
 from aiml_integrations.catalog._preflight import (
     PREFLIGHT_ENV,
     fold_system_messages,
@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_MAX_AGE",
     "KINDS",
     "PREFLIGHT_ENV",
+    "Capability",
     "Catalog",
     "ModelInfo",
     "cache_dir",

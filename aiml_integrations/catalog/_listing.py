@@ -12,16 +12,22 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiml_integrations.catalog._catalog import Catalog
-from aiml_integrations.catalog._model import CAPABILITY_NAMES, ModelInfo, _opt_int
+from aiml_integrations.catalog._model import CAPABILITY_NAMES, Capability, ModelInfo, _opt_int
 
 __all__ = ["catalog_from_models_response"]
 
 #: Capabilities the current ``/v1/models`` vocabulary lists; for a chat model whose listing
 #: carries ``capabilities[]``, a missing one of these means "no". ``reasoning`` and
 #: ``system_role`` are not in the documented vocabulary, so their absence means "unknown".
-_LISTED_CAPABILITIES = ("tools", "vision", "structured_output", "streaming", "parallel_tool_calls")
+_LISTED_CAPABILITIES: tuple[Capability, ...] = (
+    "tools",
+    "vision",
+    "structured_output",
+    "streaming",
+    "parallel_tool_calls",
+)
 #: Legacy ``features`` suffixes (``openai/chat-completion.<suffix>``) and what they mean.
-_LEGACY_FEATURES = {
+_LEGACY_FEATURES: Mapping[str, Capability] = {
     "stream": "streaming",
     "message.system": "system_role",
     "reasoning": "reasoning",
@@ -62,7 +68,7 @@ def _kind_of(item: Mapping[str, Any]) -> str:
 
 def _current_capabilities(listed: Iterable[Any], kind: str) -> dict[str, bool]:
     names = {str(c).strip().lower() for c in listed}
-    caps = {name: True for name in CAPABILITY_NAMES if name in names}
+    caps: dict[str, bool] = {name: True for name in CAPABILITY_NAMES if name in names}
     if kind == "chat":
         for name in _LISTED_CAPABILITIES:
             caps.setdefault(name, False)
@@ -77,7 +83,8 @@ def _legacy_capabilities(features: Iterable[Any], kind: str) -> dict[str, bool]:
             suffixes.add(text.split(".", 1)[1])
     if kind != "chat":
         return {}
-    return {cap: suffix in suffixes for suffix, cap in _LEGACY_FEATURES.items()}
+    caps: dict[str, bool] = {cap: suffix in suffixes for suffix, cap in _LEGACY_FEATURES.items()}
+    return caps
 
 
 def _model_from_item(item: Mapping[str, Any], source: str) -> ModelInfo | None:

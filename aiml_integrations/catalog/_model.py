@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-__all__ = ["CAPABILITY_NAMES", "KINDS", "ModelInfo"]
+__all__ = ["CAPABILITY_NAMES", "KINDS", "Capability", "ModelInfo"]
 
 #: The kinds of model AI/ML API serves (the model table's sections).
 KINDS = (
@@ -27,7 +27,7 @@ KINDS = (
     "3d",
 )
 
-CAPABILITY_NAMES = (
+Capability = Literal[
     "tools",
     "vision",
     "structured_output",
@@ -35,7 +35,17 @@ CAPABILITY_NAMES = (
     "streaming",
     "system_role",
     "parallel_tool_calls",
-)
+]
+"""The capability vocabulary: the one definition every reader's table is keyed by.
+
+Why a ``Literal``: each translation (LiteLLM's ``supports_*`` flags, LangChain profile keys,
+preflight's governed parameters, the ``/v1/models`` listing words, the mock's legacy
+``features``) is typed ``Mapping[Capability, ...]``, so a misspelt or retired name is a type
+error, and adding one here makes every table that must cover it show up in ``mypy``.
+"""
+
+#: The same vocabulary as a tuple, in its documented order (CLI choices, table columns).
+CAPABILITY_NAMES: tuple[Capability, ...] = get_args(Capability)
 _TOKENS_PER_PRICE_UNIT = 1_000_000
 
 
@@ -71,7 +81,7 @@ class ModelInfo:
     roles: tuple[str, ...] | None = None
     params: frozenset[str] | None = None
 
-    def supports(self, capability: str) -> bool | None:
+    def supports(self, capability: Capability) -> bool | None:
         """``True``/``False`` when the catalog knows, ``None`` when it does not."""
         return self.capabilities.get(capability)
 

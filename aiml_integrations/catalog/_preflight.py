@@ -37,7 +37,7 @@ from typing import Any
 from aiml_integrations._core.api import OFF_WORDS as _OFF
 from aiml_integrations.catalog._cache import current_catalog
 from aiml_integrations.catalog._catalog import DEFAULT_MAX_AGE, Catalog
-from aiml_integrations.catalog._model import ModelInfo
+from aiml_integrations.catalog._model import Capability, ModelInfo
 from aiml_integrations.errors import (
     ErrorCategory,
     ErrorInfo,
@@ -69,7 +69,7 @@ def _json_schema(value: Any) -> bool:
     return isinstance(value, Mapping) and value.get("type") == "json_schema"
 
 
-_GOVERNED: dict[str, tuple[tuple[str, _Needs], ...]] = {
+_GOVERNED: Mapping[Capability, tuple[tuple[str, _Needs], ...]] = {
     "tools": (
         ("tools", _truthy),
         ("tool_choice", _present),
@@ -88,7 +88,7 @@ class _Plan:
     """What preflight must do for one model; computed once per model and catalog."""
 
     fold_system: bool
-    governed: tuple[tuple[str, str, _Needs], ...]  # (param, capability, needs)
+    governed: tuple[tuple[str, Capability, _Needs], ...]  # (param, capability, needs)
     developer_as_system: bool = False
 
     @property
@@ -100,7 +100,7 @@ _NOTHING = _Plan(False, ())
 
 
 def _plan_for(model: ModelInfo) -> _Plan:
-    governed: list[tuple[str, str, _Needs]] = []
+    governed: list[tuple[str, Capability, _Needs]] = []
     seen: set[str] = set()
     for capability, params in _GOVERNED.items():
         if model.supports(capability) is not False:

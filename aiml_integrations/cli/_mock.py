@@ -95,15 +95,17 @@ def run(args: argparse.Namespace) -> int:
 
     stopped = threading.Event()
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
+    def on_stop(signum: int, frame: FrameType | None) -> None:
         stopped.set()
 
-    signal.signal(signal.SIGTERM, on_term)
+    # Both signals get a handler of ours: a process started in the background by a
+    # non-interactive shell (``aimlapi mock &`` in a CI script) inherits SIGINT *ignored*, and
+    # Python then never raises KeyboardInterrupt, so Ctrl-C / ``kill -INT`` would not stop it.
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGTERM, on_stop)
     try:
         while not stopped.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         mock.stop()
     return 0

@@ -23,8 +23,6 @@ from aiml_integrations.catalog import (
 
 __all__ = ["configure", "run"]
 
-_CAPABILITIES = CAPABILITY_NAMES
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``aimlapi models`` (``list`` is the default action)."""
@@ -51,7 +49,7 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
         "--capability",
         action="append",
         default=[],
-        choices=_CAPABILITIES,
+        choices=CAPABILITY_NAMES,
         help="only models known to have it; repeat to require several",
     )
     parser.add_argument("--search", default=None, metavar="TEXT", help="substring of id/alias")
@@ -98,7 +96,7 @@ def _list(catalog: Catalog, args: argparse.Namespace) -> int:
         return 0
     rows = [("ID", "KIND", "CONTEXT", "MAX OUT", "CAPABILITIES", "$/1M IN/OUT")]
     for m in chosen:
-        caps = ",".join(c for c in _CAPABILITIES if m.supports(c)) or "-"
+        caps = ",".join(c for c in CAPABILITY_NAMES if m.supports(c)) or "-"
         kind = f"{m.kind} (deprecated)" if m.deprecated else m.kind
         rows.append((m.id, kind, _fmt(m.context_length), _fmt(m.max_output), caps, _price(m)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]

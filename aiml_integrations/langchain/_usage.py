@@ -8,7 +8,7 @@ derived (``total = input + output``) rather than invented.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 
@@ -33,6 +33,38 @@ def _first(*values: Any) -> int | None:
     return None
 
 
+#: Where each token detail may be reported: keys of the nested ``*_tokens_details`` object,
+#: then keys of ``usage`` itself (provider-specific names); the first number found wins.
+_Sources = tuple[tuple[str, ...], tuple[str, ...]]
+_INPUT_DETAILS: dict[str, _Sources] = {
+    "cache_read": (("cached_tokens",), ("cache_read_input_tokens", "prompt_cache_hit_tokens")),
+    "cache_creation": (
+        ("cache_write_tokens", "cache_creation_tokens"),
+        ("cache_creation_input_tokens",),
+    ),
+    "audio": (("audio_tokens",), ()),
+}
+_OUTPUT_DETAILS: dict[str, _Sources] = {
+    "reasoning": (("reasoning_tokens",), ("reasoning_tokens",)),
+    "audio": (("audio_tokens",), ()),
+}
+
+
+def _details(
+    usage: dict[str, Any], table: dict[str, _Sources], *nested_keys: str
+) -> dict[str, int]:
+    """The details of ``table`` that ``usage`` reports; its nested object is the first of
+    ``nested_keys`` that is set (OpenAI's ``prompt_*`` or the Responses API's ``input_*``)."""
+    nested = next((usage[k] for k in nested_keys if usage.get(k)), None)
+    nested = nested if isinstance(nested, dict) else {}
+    found: dict[str, int] = {}
+    for name, (inner, outer) in table.items():
+        number = _first(*(nested.get(k) for k in inner), *(usage.get(k) for k in outer))
+        if number is not None:
+            found[name] = number
+    return found
+
+
 def usage_metadata(usage: Any) -> UsageMetadata | None:
     """``None`` when the response carried no usable usage object."""
     if not isinstance(usage, dict):
@@ -50,40 +82,12 @@ def usage_metadata(usage: Any) -> UsageMetadata | None:
         "total_tokens": total if total is not None else input_tokens + output_tokens,
     }
 
-    prompt_details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details")
-    prompt_details = prompt_details if isinstance(prompt_details, dict) else {}
-    input_details: InputTokenDetails = {}
-    cache_read = _first(
-        prompt_details.get("cached_tokens"),
-        usage.get("cache_read_input_tokens"),
-        usage.get("prompt_cache_hit_tokens"),
-    )
-    if cache_read is not None:
-        input_details["cache_read"] = cache_read
-    cache_creation = _first(
-        prompt_details.get("cache_write_tokens"),
-        prompt_details.get("cache_creation_tokens"),
-        usage.get("cache_creation_input_tokens"),
-    )
-    if cache_creation is not None:
-        input_details["cache_creation"] = cache_creation
-    audio_in = _first(prompt_details.get("audio_tokens"))
-    if audio_in is not None:
-        input_details["audio"] = audio_in
+    input_details = _details(usage, _INPUT_DETAILS, "prompt_tokens_details", "input_tokens_details")
     if input_details:
-        result["input_token_details"] = input_details
-
-    completion_details = usage.get("completion_tokens_details") or usage.get(
-        "output_tokens_details"
+        result["input_token_details"] = cast(InputTokenDetails, input_details)
+    output_details = _details(
+        usage, _OUTPUT_DETAILS, "completion_tokens_details", "output_tokens_details"
     )
-    completion_details = completion_details if isinstance(completion_details, dict) else {}
-    output_details: OutputTokenDetails = {}
-    reasoning = _first(completion_details.get("reasoning_tokens"), usage.get("reasoning_tokens"))
-    if reasoning is not None:
-        output_details["reasoning"] = reasoning
-    audio_out = _first(completion_details.get("audio_tokens"))
-    if audio_out is not None:
-        output_details["audio"] = audio_out
     if output_details:
-        result["output_token_details"] = output_details
+        result["output_token_details"] = cast(OutputTokenDetails, output_details)
     return result

@@ -36,24 +36,29 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils import get_pydantic_field_names, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from aiml_integrations._core.answer_errors import UnreadableAnswer, internal_error, malformed_answer
 from aiml_integrations._core.api import CHAT_PATH as _PATH
 from aiml_integrations._core.config import API_KEY_ENV_VARS, AIMLAPIConfig
-from aiml_integrations._core.transport import APIResponse, billing_of
-from aiml_integrations.catalog import current_catalog
 from aiml_integrations.catalog import preflight as _preflight
 from aiml_integrations.errors import AIMLAPIError
+from aiml_integrations.langchain._answers import (
+    PROVIDER,
+    StreamState,
+    chat_result,
+    drop_none,
+    event_chunk,
+)
 from aiml_integrations.langchain._client import ClientOwner, ClientSlot
 from aiml_integrations.langchain._errors import raise_native
-from aiml_integrations.langchain._messages import ai_message, ai_message_chunk, messages_to_dicts
+from aiml_integrations.langchain._messages import messages_to_dicts
+from aiml_integrations.langchain._profile import model_profile
 from aiml_integrations.langchain._retry import (
     acall_with_retries,
     astream_with_retries,
@@ -69,61 +74,13 @@ from aiml_integrations.langchain._structured import (
     with_raw,
 )
 from aiml_integrations.langchain._tokens import ApproximateTokenCounts
-from aiml_integrations.langchain._usage import usage_metadata
 
 __all__ = ["ChatAIMLAPI"]
-
-_PROVIDER = "aimlapi"
-
-
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None}
 
 
 @cache
 def _field_names(cls: type[BaseChatModel]) -> frozenset[str]:
     return frozenset(get_pydantic_field_names(cls))
-
-
-class _StreamState:
-    """What a stream accumulates for its single closing chunk (usage, billing, metadata).
-
-    Why one closing chunk: ``merge_dicts`` concatenates strings and refuses differing floats,
-    and standard tests require exactly one chunk with ``input_tokens`` — so ``model_name``,
-    ``finish_reason``, usage and cost are emitted once, after the last delta.
-    """
-
-    __slots__ = ("credits", "finish_reason", "id", "model", "system_fingerprint", "usage", "usd")
-
-    def __init__(self) -> None:
-        self.model: str | None = None
-        self.id: str | None = None
-        self.finish_reason: str | None = None
-        self.system_fingerprint: str | None = None
-        self.usage: Any = None
-        self.credits: float | None = None
-        self.usd: float | None = None
-
-    def closing_chunk(
-        self, request_id: str | None, include_usage: bool, requested_model: str
-    ) -> ChatGenerationChunk:
-        metadata = _drop_none(
-            {
-                "model_provider": _PROVIDER,
-                "model_name": self.model or requested_model,
-                "finish_reason": self.finish_reason,
-                "id": self.id,
-                "request_id": request_id,
-                "system_fingerprint": self.system_fingerprint,
-                "credits_used": self.credits,
-                "usd_spent": self.usd,
-            }
-        )
-        usage = usage_metadata(self.usage) if include_usage else None
-        message = AIMessageChunk(
-            content="", response_metadata=metadata, usage_metadata=usage, chunk_position="last"
-        )
-        return ChatGenerationChunk(message=message)
 
 
 class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
@@ -254,38 +211,19 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = super()._get_ls_params(stop=stop, **kwargs)
-        params["ls_provider"] = _PROVIDER
+        params["ls_provider"] = PROVIDER
         stops = stop if stop is not None else self.stop
         if stops:
             params["ls_stop"] = stops
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:
-        info = current_catalog().get(self.model)
-        if info is None:
-            return None
-        profile: dict[str, Any] = {"text_inputs": True, "text_outputs": True}
-        if info.context_length is not None:
-            profile["max_input_tokens"] = info.context_length
-        if info.max_output is not None:
-            profile["max_output_tokens"] = info.max_output
-        for key, capability in (
-            ("tool_calling", "tools"),
-            ("tool_choice", "tools"),
-            ("structured_output", "structured_output"),
-            ("image_inputs", "vision"),
-            ("image_url_inputs", "vision"),
-            ("reasoning_output", "reasoning"),
-        ):
-            value = info.supports(capability)
-            if value is not None:
-                profile[key] = value
-        return profile  # type: ignore[return-value]
+        return model_profile(self.model)
 
     # -- request building -------------------------------------------------------------------
 
     def _default_params(self) -> dict[str, Any]:
-        return _drop_none(
+        return drop_none(
             {
                 "temperature": self.temperature,
                 "max_tokens": self.max_tokens,
@@ -335,124 +273,6 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
             client_request_id=self.client_request_id,
         )
 
-    # -- responses ---------------------------------------------------------------------------
-
-    def _chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
-        """A wrong body is the retryable server error; our own failure reading a body of the
-        checked shape is the non-retryable internal error (see ``_answer_errors``)."""
-        try:
-            return self._read_chat_result(response, requested_model)
-        except UnreadableAnswer as exc:
-            raise_native(
-                malformed_answer(
-                    f"a chat completion this client cannot read ({exc})",
-                    status_code=response.status_code,
-                    request_id=response.request_id,
-                    path=_PATH,
-                )
-            )
-        except Exception as exc:
-            error = internal_error(
-                "reading a chat completion",
-                exc,
-                status_code=response.status_code,
-                request_id=response.request_id,
-                path=_PATH,
-            )
-            error.__cause__ = exc
-            raise_native(error)
-
-    def _read_chat_result(self, response: APIResponse, requested_model: str) -> ChatResult:
-        data = response.data
-        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
-            raise UnreadableAnswer("no 'choices' list")
-        if not data["choices"]:
-            raise UnreadableAnswer("an empty 'choices' list")
-        for choice in data["choices"]:
-            if not isinstance(choice, dict) or not isinstance(choice.get("message") or {}, dict):
-                raise UnreadableAnswer("a choice that is not an object with a 'message' object")
-        usage = usage_metadata(data.get("usage"))
-        shared = _drop_none(
-            {
-                "model_provider": _PROVIDER,
-                "model_name": data.get("model") or requested_model,
-                "id": data.get("id"),
-                "request_id": response.request_id,
-                "system_fingerprint": data.get("system_fingerprint"),
-                "service_tier": data.get("service_tier"),
-                "credits_used": response.credits_used,
-                "usd_spent": response.usd_spent,
-            }
-        )
-        generations = []
-        for choice in data["choices"]:
-            metadata = dict(shared)
-            if choice.get("finish_reason") is not None:
-                metadata["finish_reason"] = choice["finish_reason"]
-            if choice.get("logprobs") is not None:
-                metadata["logprobs"] = choice["logprobs"]
-            message = ai_message(choice.get("message") or {}, metadata, usage)
-            generations.append(ChatGeneration(message=message))
-        llm_output = {"token_usage": data.get("usage"), "model_name": shared["model_name"]}
-        return ChatResult(generations=generations, llm_output=llm_output)
-
-    def _event_chunk(
-        self, event: dict[str, Any], state: _StreamState
-    ) -> ChatGenerationChunk | None:
-        """One SSE event → a chunk to yield (``None`` when it only carries metadata).
-
-        An event of the wrong shape raises the core server error, which the stream loops treat
-        like any other AI/ML API failure (typed, retried before the first chunk); our own
-        failure on an event of the checked shape is the non-retryable internal error.
-        """
-        try:
-            return self._read_event_chunk(event, state)
-        except UnreadableAnswer as exc:
-            raise malformed_answer(
-                f"a stream event this client cannot read ({exc})", path=_PATH
-            ) from exc
-        except Exception as exc:
-            raise internal_error("reading a stream event", exc, path=_PATH) from exc
-
-    def _read_event_chunk(
-        self, event: dict[str, Any], state: _StreamState
-    ) -> ChatGenerationChunk | None:
-        if state.model is None and event.get("model"):
-            state.model = event["model"]
-        if state.id is None and event.get("id"):
-            state.id = event["id"]
-        if event.get("system_fingerprint"):
-            state.system_fingerprint = event["system_fingerprint"]
-        if event.get("usage"):
-            state.usage = event["usage"]
-        if event.get("meta"):
-            credits, usd = billing_of(event)
-            state.credits = credits if credits is not None else state.credits
-            state.usd = usd if usd is not None else state.usd
-        # With n > 1 the events interleave the choices; a stream is one message, so it
-        # follows the first choice (``invoke`` / ``generate`` return all n).
-        choices = event.get("choices")
-        if not choices:
-            return None
-        if not isinstance(choices, list):
-            raise UnreadableAnswer("'choices' that is not a list")
-        choice = next(
-            (c for c in choices if not isinstance(c, dict) or c.get("index", 0) == 0), None
-        )
-        if choice is None:
-            return None
-        if not isinstance(choice, dict) or not isinstance(choice.get("delta") or {}, dict):
-            raise UnreadableAnswer("a choice that is not an object with a 'delta' object")
-        if choice.get("finish_reason"):
-            state.finish_reason = choice["finish_reason"]
-        delta = choice.get("delta")
-        if not delta:
-            return None
-        message = ai_message_chunk(delta, {"model_provider": _PROVIDER})
-        if not (message.content or message.tool_call_chunks or message.additional_kwargs):
-            return None
-        return ChatGenerationChunk(message=message)
-
     # -- sync --------------------------------------------------------------------------------
 
     def _generate(
@@ -465,7 +285,7 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
         payload = self._payload(messages, stop, False, kwargs)
         client = self._get_client()
         response = call_with_retries(lambda: client.post(_PATH, payload), self.max_retries)
-        return self._chat_result(response, payload["model"])
+        return chat_result(response, payload["model"])
 
     def _stream(
         self,
@@ -479,10 +299,10 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
         client = self._get_client()
 
         def attempt() -> Generator[ChatGenerationChunk, None, None]:
-            state = _StreamState()
+            state = StreamState()
             with client.stream(_PATH, payload) as events:
                 for event in events:
-                    chunk = self._event_chunk(event, state)
+                    chunk = event_chunk(event, state)
                     if chunk is not None:
                         yield chunk
                 request_id = events.request_id
@@ -502,7 +322,7 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
         payload = self._payload(messages, stop, False, kwargs)
         client = self._get_client()
         response = await acall_with_retries(lambda: client.apost(_PATH, payload), self.max_retries)
-        return self._chat_result(response, payload["model"])
+        return chat_result(response, payload["model"])
 
     async def _astream(
         self,
@@ -516,10 +336,10 @@ class ChatAIMLAPI(ClientOwner, ApproximateTokenCounts, BaseChatModel):
         client = self._get_client()
 
         async def attempt() -> AsyncGenerator[ChatGenerationChunk, None]:
-            state = _StreamState()
+            state = StreamState()
             async with client.astream(_PATH, payload) as events:
                 async for event in events:
-                    chunk = self._event_chunk(event, state)
+                    chunk = event_chunk(event, state)
                     if chunk is not None:
                         yield chunk
                 request_id = events.request_id

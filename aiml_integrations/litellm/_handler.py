@@ -19,7 +19,9 @@ The transport gets it as its httpx timeouts; async calls are additionally bounde
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,75 +70,18 @@ __all__ = ["PREFLIGHT_PARAM", "AIMLAPIProvider"]
 #: without the catalog checks of :func:`aiml_integrations.catalog.preflight`.
 PREFLIGHT_PARAM = "aimlapi_preflight"
 
-# The parameter order of each ``CustomLLM`` method, for the (rare) positional caller.
-_CHAT_ARGS = (
-    "model",
-    "messages",
-    "api_base",
-    "custom_prompt_dict",
-    "model_response",
-    "print_verbose",
-    "encoding",
-    "api_key",
-    "logging_obj",
-    "optional_params",
-    "acompletion",
-    "litellm_params",
-    "logger_fn",
-    "headers",
-    "timeout",
-    "client",
-)
-_EMBEDDING_ARGS = (
-    "model",
-    "input",
-    "model_response",
-    "print_verbose",
-    "logging_obj",
-    "optional_params",
-    "api_key",
-    "api_base",
-    "timeout",
-    "litellm_params",
-)
-_IMAGE_ARGS = (
-    "model",
-    "prompt",
-    "api_key",
-    "api_base",
-    "model_response",
-    "optional_params",
-    "logging_obj",
-    "timeout",
-    "client",
-)
-_AIMAGE_ARGS = (
-    "model",
-    "prompt",
-    "model_response",
-    "api_key",
-    "api_base",
-    "optional_params",
-    "logging_obj",
-    "timeout",
-    "client",
-)
-_IMAGE_EDIT_ARGS = (
-    "model",
-    "image",
-    "prompt",
-    "model_response",
-    "api_key",
-    "api_base",
-    "optional_params",
-    "logging_obj",
-    "timeout",
-    "client",
-)
+
+@functools.cache
+def _positional(method: str) -> tuple[str, ...]:
+    """The parameter names of LiteLLM's ``CustomLLM.<method>``, in order, for the (rare)
+    positional caller: LiteLLM's own signature is the one source, so they cannot drift."""
+    parameters = inspect.signature(getattr(CustomLLM, method)).parameters.values()
+    return tuple(p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD)[1:]
 
 
-def _named(names: Sequence[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {**dict(zip(names, args, strict=False)), **kwargs} if args else kwargs
+def _named(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with ``args`` named as ``CustomLLM.<method>`` names them."""
+    return {**dict(zip(_positional(method), args, strict=False)), **kwargs} if args else kwargs
 
 
 def _flag(name: str, optional: Mapping[str, Any], litellm_params: Mapping[str, Any] | None) -> Any:
@@ -179,6 +124,31 @@ class _Call:
     headers: dict[str, str] | None = None
     litellm_params: Mapping[str, Any] | None = None
     url: str = field(init=False)
+
+    @classmethod
+    def of(
+        cls,
+        kwargs: Mapping[str, Any],
+        path: str,
+        body: Callable[[], Any],
+        read: Callable[[APIResponse], Any],
+        logged_input: Any,
+        **rest: Any,
+    ) -> _Call:
+        """A call to ``path`` with what every LiteLLM entry point passes alike (model, key,
+        base URL, logging object, timeout) taken from its ``kwargs``."""
+        return cls(
+            model=kwargs["model"],
+            path=path,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            body=body,
+            read=read,
+            logged_input=logged_input,
+            logging_obj=kwargs.get("logging_obj"),
+            timeout=timeout_seconds(kwargs.get("timeout")),
+            **rest,
+        )
 
     def __post_init__(self) -> None:
         self.url = url_for(self.api_base, self.path)
@@ -277,16 +247,12 @@ class AIMLAPIProvider(CustomLLM):
                     AIMLAPIUnsupportedParamsError, exc.info, model=model, url=call.url
                 ) from exc
 
-        call = _Call(
-            model=model,
-            path=CHAT_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=body,
-            read=lambda api: chat_response(api, model_response),
-            logged_input=messages,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        call = _Call.of(
+            kwargs,
+            CHAT_PATH,
+            body,
+            lambda api: chat_response(api, model_response),
+            messages,
             headers=forward_headers(kwargs.get("headers")),
             litellm_params=litellm_params,
         )
@@ -299,18 +265,14 @@ class AIMLAPIProvider(CustomLLM):
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         payload = embedding_payload(model, inputs, optional)
         model_response = kwargs.get("model_response") or EmbeddingResponse()
-        return _Call(
-            model=model,
-            path=EMBEDDINGS_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: payload,
-            read=lambda api: embedding_response(
+        return _Call.of(
+            kwargs,
+            EMBEDDINGS_PATH,
+            lambda: payload,
+            lambda api: embedding_response(
                 api, model_response, requested=optional.get("encoding_format")
             ),
-            logged_input=inputs,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+            inputs,
             litellm_params=kwargs.get("litellm_params"),
         )
 
@@ -320,16 +282,12 @@ class AIMLAPIProvider(CustomLLM):
         prompt: str = kwargs["prompt"]
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         model_response = kwargs.get("model_response") or ImageResponse()
-        return _Call(
-            model=model,
-            path=IMAGES_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: image_payload(model, prompt, optional),
-            read=lambda api: image_response(api, model_response),
-            logged_input=prompt,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        return _Call.of(
+            kwargs,
+            IMAGES_PATH,
+            lambda: image_payload(model, prompt, optional),
+            lambda api: image_response(api, model_response),
+            prompt,
         )
 
     @staticmethod
@@ -339,49 +297,45 @@ class AIMLAPIProvider(CustomLLM):
         images = kwargs.get("image") or ()
         optional: Mapping[str, Any] = kwargs.get("optional_params") or {}
         model_response = kwargs.get("model_response") or ImageResponse()
-        return _Call(
-            model=model,
-            path=IMAGE_EDITS_PATH,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            body=lambda: image_edit_form(model, images, prompt, optional),
-            read=lambda api: image_response(api, model_response),
-            logged_input=prompt,
-            logging_obj=kwargs.get("logging_obj"),
-            timeout=timeout_seconds(kwargs.get("timeout")),
+        return _Call.of(
+            kwargs,
+            IMAGE_EDITS_PATH,
+            lambda: image_edit_form(model, images, prompt, optional),
+            lambda api: image_response(api, model_response),
+            prompt,
             headers=forward_headers(optional.get("extra_headers")),
         )
 
     # -- LiteLLM's entry points ----------------------------------------------------------
 
     def completion(self, *args: Any, **kwargs: Any) -> Any:
-        return self._send(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=False))
+        return self._send(self._chat(_named("completion", args, kwargs), stream=False))
 
     async def acompletion(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._asend(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=False))
+        return await self._asend(self._chat(_named("acompletion", args, kwargs), stream=False))
 
     def streaming(self, *args: Any, **kwargs: Any) -> Any:
-        return self._stream(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=True))
+        return self._stream(self._chat(_named("streaming", args, kwargs), stream=True))
 
     def astreaming(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         # Not a coroutine function on purpose: LiteLLM calls it from a worker thread and hands
         # the result to its stream wrapper unawaited (see ``_streams``).
-        return self._astream(self._chat(_named(_CHAT_ARGS, args, kwargs), stream=True))
+        return self._astream(self._chat(_named("astreaming", args, kwargs), stream=True))
 
     def embedding(self, *args: Any, **kwargs: Any) -> Any:
-        return self._send(self._embedding(_named(_EMBEDDING_ARGS, args, kwargs)))
+        return self._send(self._embedding(_named("embedding", args, kwargs)))
 
     async def aembedding(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._asend(self._embedding(_named(_EMBEDDING_ARGS, args, kwargs)))
+        return await self._asend(self._embedding(_named("aembedding", args, kwargs)))
 
     def image_generation(self, *args: Any, **kwargs: Any) -> Any:
-        return self._send(self._image(_named(_IMAGE_ARGS, args, kwargs)))
+        return self._send(self._image(_named("image_generation", args, kwargs)))
 
     async def aimage_generation(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._asend(self._image(_named(_AIMAGE_ARGS, args, kwargs)))
+        return await self._asend(self._image(_named("aimage_generation", args, kwargs)))
 
     def image_edit(self, *args: Any, **kwargs: Any) -> Any:
-        return self._send(self._image_edit(_named(_IMAGE_EDIT_ARGS, args, kwargs)))
+        return self._send(self._image_edit(_named("image_edit", args, kwargs)))
 
     async def aimage_edit(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._asend(self._image_edit(_named(_IMAGE_EDIT_ARGS, args, kwargs)))
+        return await self._asend(self._image_edit(_named("aimage_edit", args, kwargs)))

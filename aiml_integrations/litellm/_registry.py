@@ -23,7 +23,7 @@ from typing import Any
 
 import litellm
 
-from aiml_integrations.catalog import Catalog, ModelInfo, default_catalog
+from aiml_integrations.catalog import Capability, Catalog, ModelInfo, default_catalog
 from aiml_integrations.litellm._errors import PROVIDER
 from aiml_integrations.litellm._handler import AIMLAPIProvider
 from aiml_integrations.litellm._params import install as install_params
@@ -34,7 +34,7 @@ handler = AIMLAPIProvider()
 """The one handler instance (the Proxy config's ``custom_handler`` points here)."""
 
 _MODES = {"chat": "chat", "embedding": "embedding", "image": "image_generation"}
-_CAPABILITIES: Mapping[str, tuple[str, ...]] = {
+_CAPABILITIES: Mapping[Capability, tuple[str, ...]] = {
     "tools": ("supports_function_calling", "supports_tool_choice"),
     "parallel_tool_calls": ("supports_parallel_function_calling",),
     "vision": ("supports_vision",),

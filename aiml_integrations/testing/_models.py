@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from aiml_integrations.catalog import ModelInfo
+from aiml_integrations.catalog import Capability, ModelInfo
 from aiml_integrations.testing._errors import ApiError
 from aiml_integrations.testing._types import Call, Reply, RouteEnv
 
@@ -25,7 +25,7 @@ _ENDPOINTS = {
     "image": ["/v1/images/generations"],
     "video": ["/v2/video/generations"],
 }
-_LEGACY_FEATURES = {
+_LEGACY_FEATURES: dict[Capability, str] = {
     "streaming": "openai/chat-completion.stream",
     "system_role": "openai/chat-completion.message.system",
     "reasoning": "openai/chat-completion.reasoning",

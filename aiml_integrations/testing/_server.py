@@ -18,7 +18,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from types import TracebackType
 
 from aiml_integrations._core.api import CLIENT_REQUEST_ID
 from aiml_integrations.catalog import Catalog, default_catalog
@@ -138,23 +137,13 @@ class MockAIMLAPI:
     def __enter__(self) -> MockAIMLAPI:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     async def __aenter__(self) -> MockAIMLAPI:
         return self.start()
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -16,23 +16,30 @@ from bench_cases._common import KEY, MESSAGES, MODEL
 from bench_cases._report import Report, fmt
 from bench_cases._settings import Settings
 
+# ``import aiml_integrations.litellm`` already registers the bundled catalog, so a second
+# ``register()`` of that catalog is the no-op check. The first registration is measured on a
+# copy of the catalog (a new ``Catalog`` object, never registered), which does the full work.
 _PROBE = """
 import time, sys
 t0 = time.perf_counter()
 import litellm
-from aiml_integrations.catalog import default_catalog
-from aiml_integrations.litellm import register
 t1 = time.perf_counter()
-catalog = default_catalog()
+import aiml_integrations.litellm
+from aiml_integrations.catalog import Catalog, default_catalog
+from aiml_integrations.litellm import register
 t2 = time.perf_counter()
-register()
+catalog = default_catalog()
+copy = Catalog(list(catalog))
 t3 = time.perf_counter()
-register()
+register(catalog=copy)
 t4 = time.perf_counter()
+register(catalog=copy)
+t5 = time.perf_counter()
 litellm.completion(model="aimlapi/{model}", messages={messages!r}, api_key="{key}",
                    api_base="{url}", num_retries=0)
-t5 = time.perf_counter()
-print(len(catalog), (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3, (t5 - t0) * 1e3)
+t6 = time.perf_counter()
+print(len(catalog), (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3, (t5 - t4) * 1e3,
+      (t6 - t0) * 1e3)
 """
 
 
@@ -48,7 +55,7 @@ def _sample(url: str) -> list[float] | None:
     )
     if out.returncode != 0:
         return None
-    return [float(v) for v in out.stdout.split()[-5:]]
+    return [float(v) for v in out.stdout.split()[-6:]]
 
 
 def run(url: str, settings: Settings, report: Report) -> None:
@@ -57,13 +64,16 @@ def run(url: str, settings: Settings, report: Report) -> None:
         report.table("Catalog cost (fresh interpreter, median ms)", ["measure", "ms"], [])
         return
     models = int(samples[0][0])
-    load, first, again, total = (statistics.median(s[i] for s in samples) for i in range(1, 5))
+    adapter, copy, first, again, total = (
+        statistics.median(s[i] for s in samples) for i in range(1, 6)
+    )
     report.table(
         f"Catalog cost: {models} models (fresh interpreter, median ms)",
         ["measure", "ms"],
         [
-            ["load bundled catalog (default_catalog)", fmt(load, 1)],
-            ["register() with the full catalog", fmt(first, 1)],
+            ["import aiml_integrations.litellm (registers the bundled catalog)", fmt(adapter, 1)],
+            ["load bundled catalog (default_catalog) + copy", fmt(copy, 1)],
+            ["register() of a catalog not yet registered", fmt(first, 1)],
             ["register() again (no-op check)", fmt(again, 2)],
             ["import litellm + catalog + register + first completion", fmt(total)],
         ],

@@ -122,9 +122,7 @@ def test_eight_threads_sharing_a_fresh_model_use_one_pool(
             time.sleep(0.02)
 
     monkeypatch.setattr(langchain_client, "AIMLAPIClient", SlowToBuild)
-    model = ChatAIMLAPI(
-        model="gpt-4o-mini", base_url=slow_mock.base_url, api_key=slow_mock.api_key
-    )
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=slow_mock.base_url, api_key=slow_mock.api_key)
     start = threading.Barrier(8)
     seen: list[Any] = []
 

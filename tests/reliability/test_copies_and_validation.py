@@ -68,9 +68,7 @@ def test_embeddings_copy_after_first_call_with_their_own_pool(
 
 def test_model_copy_with_another_key_uses_that_key(aimlapi_mock_factory: Any) -> None:
     mock: MockAIMLAPI = aimlapi_mock_factory(keys=["key-one-aaaaaaaa", "key-two-bbbbbbbb"])
-    model = ChatAIMLAPI(
-        model="gpt-4o-mini", base_url=mock.base_url, api_key="key-one-aaaaaaaa"
-    )
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=mock.base_url, api_key="key-one-aaaaaaaa")
     model.invoke("one")
     other = model.model_copy(update={"api_key": pydantic.SecretStr("key-two-bbbbbbbb")})
     other.invoke("two")

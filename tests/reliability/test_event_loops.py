@@ -65,9 +65,7 @@ def _no_growth(baseline: int, mock: MockAIMLAPI) -> None:
 def test_chat_model_in_successive_asyncio_runs(
     own_mock: MockAIMLAPI, resource_warnings: list[Any]
 ) -> None:
-    model = ChatAIMLAPI(
-        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
-    )
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key)
 
     async def job(n: int) -> str:
         if n % 2:

@@ -42,7 +42,7 @@ def test_langchain_our_bug_is_a_non_retryable_internal_error(
     mode: str,
 ) -> None:
     target = "ai_message" if mode == "invoke" else "ai_message_chunk"
-    monkeypatch.setattr(f"aiml_integrations.langchain.chat_models.{target}", _boom)
+    monkeypatch.setattr(f"aiml_integrations.langchain._answers.{target}", _boom)
     model = ChatAIMLAPI(
         model="gpt-4o-mini",
         base_url=aimlapi_mock.base_url,

@@ -38,9 +38,7 @@ def _established(mock: MockAIMLAPI) -> int:
 def test_chat_model_close_releases_its_connections_and_stays_usable(
     own_mock: MockAIMLAPI,
 ) -> None:
-    model = ChatAIMLAPI(
-        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
-    )
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key)
     assert settle(lambda: _established(own_mock) == 0)
     model.invoke("hello")
     assert _established(own_mock) > 0  # keep-alive: client and server ends
@@ -50,9 +48,7 @@ def test_chat_model_close_releases_its_connections_and_stays_usable(
 
 
 async def test_chat_model_aclose_releases_async_connections(own_mock: MockAIMLAPI) -> None:
-    model = ChatAIMLAPI(
-        model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key
-    )
+    model = ChatAIMLAPI(model="gpt-4o-mini", base_url=own_mock.base_url, api_key=own_mock.api_key)
     assert settle(lambda: _established(own_mock) == 0)
     await model.ainvoke("hello")
     assert _established(own_mock) > 0

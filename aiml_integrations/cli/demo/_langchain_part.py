@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from aiml_integrations.cli.demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
+from aiml_integrations.cli.demo._env import DEFAULT_MODEL, Target
+from aiml_integrations.cli.demo._incident import incident_step
 from aiml_integrations.cli.demo._model import Attempt, Expect, Outcome, Step, framework_name
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 __all__ = ["LANGCHAIN_TITLE", "run_langchain"]
 
@@ -27,84 +27,65 @@ LANGCHAIN_TITLE = (
     "  .with_fallbacks([gpt-4o key B .with_retry(3 attempts), gpt-4o-mini key B])\n"
     "  .with_fallbacks([gpt-4.1], exceptions_to_handle=(ContextOverflowError,))"
 )
-_RATE_LIMIT_RETRY_AFTER = 1
-
-
-def _inject(preset: Any, **where: Any) -> Any:
-    def inject(mock: MockAIMLAPI) -> None:
-        mock.inject(preset, **where)
-
-    return inject
 
 
 def _steps(target: Target) -> list[Step]:
     if target.live:
         return [
-            Step("normal call", "-", Expect(None, (), "gpt-4o/key-A")),
-            Step(
+            incident_step(target, "normal call", Expect(None, (), "gpt-4o/key-A")),
+            incident_step(
+                target,
                 "unknown model",
-                "model openai/gpt-4o-typo",
                 Expect(None, ("ModelNotFoundError",), None, raised="ModelNotFoundError"),
             ),
-            Step(
+            incident_step(
+                target,
                 "context overflow",
-                "175k-token prompt, gpt-4o-mini",
                 Expect(None, ("ContextOverflowError",), None, raised="ContextOverflowError"),
-                long_prompt=True,
             ),
         ]
-    a = target.key_a
     gpt4o, mini, long = DEFAULT_MODEL, "gpt-4o-mini", "openai/gpt-4.1-2025-04-14"
+    out_of_credits = Expect(
+        (Attempt("A", gpt4o, 403), Attempt("B", gpt4o, 200)),
+        ("ModelPermissionDeniedError",),
+        "gpt-4o/key-B",
+    )
     return [
-        Step("normal call", "-", Expect((Attempt("A", gpt4o, 200),), (), "gpt-4o/key-A")),
-        Step(
+        incident_step(
+            target, "normal call", Expect((Attempt("A", gpt4o, 200),), (), "gpt-4o/key-A")
+        ),
+        incident_step(
+            target,
             "rate limited",
-            f"429 Retry-After {_RATE_LIMIT_RETRY_AFTER}s, key A",
             Expect(
                 (Attempt("A", gpt4o, 429), Attempt("A", gpt4o, 200)),
                 ("ModelRateLimitError",),
                 "gpt-4o/key-A",
             ),
-            inject=_inject(presets.rate_limited(_RATE_LIMIT_RETRY_AFTER), key=a, times=1),
             note=(
                 "with_retry waits on its own schedule; ChatAIMLAPI(max_retries=N) alone would "
                 "wait the Retry-After"
             ),
         ),
-        Step(
-            "key A out of credits",
-            "403 out of credits, key A",
-            Expect(
-                (Attempt("A", gpt4o, 403), Attempt("B", gpt4o, 200)),
-                ("ModelPermissionDeniedError",),
-                "gpt-4o/key-B",
-            ),
-            inject=_inject(presets.OUT_OF_CREDITS, key=a),
-        ),
-        Step(
+        incident_step(target, "key A out of credits", out_of_credits),
+        incident_step(
+            target,
             "next call",
-            "(key A still has none)",
-            Expect(
-                (Attempt("A", gpt4o, 403), Attempt("B", gpt4o, 200)),
-                ("ModelPermissionDeniedError",),
-                "gpt-4o/key-B",
-            ),
-            inject=_inject(presets.OUT_OF_CREDITS, key=a),
+            out_of_credits,
             note="LangChain keeps no cooldowns: key A is tried on every call",
         ),
-        Step(
+        incident_step(
+            target,
             "context overflow",
-            "175k-token prompt",
             Expect(
                 (Attempt("A", gpt4o, 400), Attempt("B", long, 200)),
                 ("ContextOverflowError",),
                 "gpt-4.1-2025-04-14/key-B",
             ),
-            long_prompt=True,
         ),
-        Step(
+        incident_step(
+            target,
             "outage",
-            "503 on all gpt-4o",
             Expect(
                 (Attempt("A", gpt4o, 503),) * 3
                 + (Attempt("B", gpt4o, 503),) * 3
@@ -112,7 +93,6 @@ def _steps(target: Target) -> list[Step]:
                 ("ModelAPIError",) * 6,
                 "gpt-4o-mini/key-B",
             ),
-            inject=_inject(presets.SERVICE_UNAVAILABLE, model=gpt4o),
         ),
     ]
 
@@ -189,12 +169,9 @@ def run_langchain(target: Target) -> list[Outcome]:
 
 
 def _run_step(target: Target, step: Step) -> Outcome:
-    target.begin_step()
-    if step.inject is not None and target.mock is not None:
-        step.inject(target.mock)
+    question = target.begin_step(step)
     recorder = _make_recorder()
     chain = _build(target, step)
-    question = LONG_PROMPT if step.long_prompt else "Say hello in five words."
     answered = raised = None
     cost = None
     try:
@@ -204,11 +181,8 @@ def _run_step(target: Target, step: Step) -> Outcome:
         answered = _answered_by(target, str(metadata.get("model_name") or "?"))
     except Exception as exc:
         raised = _name(exc)
-    if target.mock is not None:
-        target.mock.clear_faults()
-    return Outcome(
-        step=step,
-        attempts=target.attempts(),
+    return target.end_step(
+        step,
         errors=[_name(e) for e in recorder.seen],
         answered_by=answered,
         raised=raised,

@@ -17,9 +17,9 @@ import os
 import time
 from typing import Any
 
-from aiml_integrations.cli.demo._env import DEFAULT_MODEL, LONG_PROMPT, Target
+from aiml_integrations.cli.demo._env import DEFAULT_MODEL, Target
+from aiml_integrations.cli.demo._incident import RATE_LIMIT_RETRY_AFTER, incident_step
 from aiml_integrations.cli.demo._model import Attempt, Expect, Outcome, Step, framework_name
-from aiml_integrations.testing import MockAIMLAPI, presets
 
 __all__ = ["LITELLM_TITLE", "live_steps", "mock_steps", "run_litellm"]
 
@@ -28,7 +28,6 @@ LITELLM_TITLE = (
     "  fallbacks: chat -> gpt-4o-mini; context_window_fallbacks: chat -> gpt-4.1"
 )
 COOLDOWN_SECONDS = 60.0  # longer than the demo: once cooled, key A stays out for the rest
-RATE_LIMIT_RETRY_AFTER = 1
 _LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
@@ -36,93 +35,76 @@ def _a(key: str, model: str, status: int) -> Attempt:
     return Attempt(key, model, status)
 
 
-def _inject(preset: Any, **where: Any) -> Any:
-    def inject(mock: MockAIMLAPI) -> None:
-        mock.inject(preset, **where)
-
-    return inject
-
-
 def mock_steps(target: Target) -> list[Step]:
-    a = target.key_a  # key B needs no faults: it is the healthy spare
     gpt4o, mini, long = DEFAULT_MODEL, "gpt-4o-mini", "openai/gpt-4.1-2025-04-14"
     return [
-        Step(
-            "normal call",
-            "-",
-            Expect((_a("A", gpt4o, 200),), (), "chat/key-A"),
-        ),
-        Step(
+        incident_step(target, "normal call", Expect((_a("A", gpt4o, 200),), (), "chat/key-A")),
+        incident_step(
+            target,
             "rate limited",
-            f"429 Retry-After {RATE_LIMIT_RETRY_AFTER}s, key A",
             Expect(
                 (_a("A", gpt4o, 429), _a("B", gpt4o, 200)),
                 ("litellm.RateLimitError",),
                 "chat/key-B",
             ),
-            inject=_inject(presets.rate_limited(RATE_LIMIT_RETRY_AFTER), key=a, times=1),
             # A 429 cools key A for its Retry-After; wait it out so step 3 starts on key A.
             pause_after=RATE_LIMIT_RETRY_AFTER + 0.3,
             note="retried at once on key B (another healthy deployment); key A cooled for 1s",
         ),
-        Step(
+        incident_step(
+            target,
             "key A out of credits",
-            "403 out of credits, key A",
             Expect(
                 (_a("A", gpt4o, 403), _a("B", gpt4o, 200)),
                 ("litellm.PaymentRequiredError",),
                 "chat/key-B",
             ),
-            inject=_inject(presets.OUT_OF_CREDITS, key=a),
         ),
-        Step(
+        incident_step(
+            target,
             "next call",
-            "(key A still has none)",
             Expect((_a("B", gpt4o, 200),), (), "chat/key-B", skipped="A"),
-            inject=_inject(presets.OUT_OF_CREDITS, key=a),
             note=f"key A is cooled down ({COOLDOWN_SECONDS:.0f}s): the Router does not try it",
         ),
-        Step(
+        incident_step(
+            target,
             "context overflow",
-            "175k-token prompt",
             Expect(
                 (_a("B", gpt4o, 400), _a("B", long, 200)),
                 ("litellm.ContextWindowExceededError",),
                 "chat-long/key-B",
             ),
-            long_prompt=True,
         ),
-        Step(
+        incident_step(
+            target,
             "outage",
-            "503 on all gpt-4o",
             Expect(
                 (_a("B", gpt4o, 503),) * 3 + (_a("B", mini, 200),),
                 ("litellm.ServiceUnavailableError",) * 3,
                 "chat-fallback/key-B",
             ),
-            inject=_inject(presets.SERVICE_UNAVAILABLE, model=gpt4o),
         ),
     ]
 
 
 def live_steps(target: Target) -> list[Step]:
     return [
-        Step("normal call", "-", Expect(None, (), "chat/key-A")),
-        Step(
+        incident_step(target, "normal call", Expect(None, (), "chat/key-A")),
+        incident_step(
+            target,
             "unknown model",
-            "deployment model openai/gpt-4o-typo",
             Expect(None, ("litellm.NotFoundError",), None, raised="litellm.NotFoundError"),
+            injected="deployment model openai/gpt-4o-typo",
         ),
-        Step(
+        incident_step(
+            target,
             "context overflow",
-            "175k-token prompt, gpt-4o-mini",
             Expect(
                 None,
                 ("litellm.ContextWindowExceededError",),
                 None,
                 raised="litellm.ContextWindowExceededError",
             ),
-            long_prompt=True,
         ),
     ]
 
@@ -202,11 +184,8 @@ async def _run_steps(
 
 
 async def _run_step(router: Any, recorder: Any, target: Target, step: Step) -> Outcome:
-    target.begin_step()
-    if step.inject is not None and target.mock is not None:
-        step.inject(target.mock)
+    content = target.begin_step(step)
     recorder.seen.clear()
-    content = LONG_PROMPT if step.long_prompt else "Say hello in five words."
     answered = raised = None
     cost = None
     try:
@@ -219,11 +198,8 @@ async def _run_step(router: Any, recorder: Any, target: Target, step: Step) -> O
     except Exception as exc:
         raised = _name(exc)
     await _settle(recorder, target, raised)
-    if target.mock is not None:
-        target.mock.clear_faults()
-    return Outcome(
-        step=step,
-        attempts=target.attempts(),
+    return target.end_step(
+        step,
         errors=[_name(e) for e in recorder.seen],
         answered_by=answered,
         raised=raised,

@@ -53,7 +53,12 @@ from aiml_integrations.langchain._media._http import (
     get_json,
     post_media,
 )
-from aiml_integrations.langchain._media._jobs import JobProgress, PollBudget
+from aiml_integrations.langchain._media._jobs import (
+    JobProgress,
+    PollBudget,
+    await_job,
+    wait_for_job,
+)
 from aiml_integrations.langchain._retry import acall_with_retries, call_with_retries
 
 __all__ = [
@@ -298,6 +303,49 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
             self.max_wait, self.poll_interval, max(self.poll_interval, self.max_poll_interval)
         )
 
+    def _wait(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        job_id: str,
+        run_manager: CallbackManagerForToolRun | None,
+    ) -> APIResponse:
+        """Poll the job at ``path`` until it completes, within ``max_wait``, reporting each
+        poll to the run's callbacks; the completed poll's answer."""
+        return wait_for_job(
+            self._poller(path, params),
+            job_id=job_id,
+            path=path,
+            budget=self._budget(),
+            report=self._reporter(run_manager),
+        )
+
+    async def _await(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        job_id: str,
+        run_manager: AsyncCallbackManagerForToolRun | None,
+    ) -> APIResponse:
+        """Async :meth:`_wait`."""
+        return await await_job(
+            self._apoller(path, params),
+            job_id=job_id,
+            path=path,
+            budget=self._budget(),
+            report=self._areporter(run_manager),
+        )
+
+    def _job_artifact(
+        self, created: APIResponse, done: APIResponse, job_id: str, **extra: Any
+    ) -> dict[str, Any]:
+        """The artifact of a finished job: billed from the completed poll when it carries the
+        cost (else from the create answer), with the create answer's request id."""
+        billed = done if done.credits_used is not None else created
+        artifact = self._artifact(billed, job_id=job_id, **extra)
+        artifact["request_id"] = created.request_id or done.request_id
+        return artifact
+
     @staticmethod
     def _reporter(run_manager: CallbackManagerForToolRun | None) -> Callable[[JobProgress], None]:
         def report(progress: JobProgress) -> None:
@@ -305,12 +353,9 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
             if run_manager is None:
                 return
             run_manager.on_text(progress.text() + "\n")
-            CallbackManager(
-                run_manager.handlers,
-                parent_run_id=run_manager.parent_run_id,
-                tags=run_manager.tags,
-                metadata=run_manager.metadata,
-            ).on_custom_event(PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id)
+            CallbackManager(**_same_handlers(run_manager)).on_custom_event(
+                PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id
+            )
 
         return report
 
@@ -323,14 +368,24 @@ class AIMLAPIJobTool(AIMLAPIMediaTool):
             if run_manager is None:
                 return
             await run_manager.on_text(progress.text() + "\n")
-            await AsyncCallbackManager(
-                run_manager.handlers,
-                parent_run_id=run_manager.parent_run_id,
-                tags=run_manager.tags,
-                metadata=run_manager.metadata,
-            ).on_custom_event(PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id)
+            await AsyncCallbackManager(**_same_handlers(run_manager)).on_custom_event(
+                PROGRESS_EVENT, _event(progress), run_id=run_manager.run_id
+            )
 
         return report
+
+
+def _same_handlers(
+    run_manager: CallbackManagerForToolRun | AsyncCallbackManagerForToolRun,
+) -> dict[str, Any]:
+    """A callback manager's arguments that reach the tool run's own handlers: its progress
+    events go where the run's ``on_text`` goes, with the run's parent, tags and metadata."""
+    return {
+        "handlers": run_manager.handlers,
+        "parent_run_id": run_manager.parent_run_id,
+        "tags": run_manager.tags,
+        "metadata": run_manager.metadata,
+    }
 
 
 def _event(progress: JobProgress) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from aiml_integrations.langchain._media._base import (
     file_under_root,
 )
 from aiml_integrations.langchain._media._http import Binary, FilePart, Form
-from aiml_integrations.langchain._media._jobs import await_job, wait_for_job
 
 __all__ = [
     "AIMLAPISpeechToTextTool",
@@ -224,9 +223,7 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
             )
         data = done.data
         raw = data.get("result", data.get("output"))
-        billed = done if done.credits_used is not None else created
-        artifact = self._artifact(billed, job_id=job_id, text=text, result=raw)
-        artifact["request_id"] = created.request_id or done.request_id
+        artifact = self._job_artifact(created, done, job_id, text=text, result=raw)
         return self._output(text, artifact)
 
     def _run(
@@ -238,13 +235,7 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
         created = self._send_json(STT_CREATE_PATH, self._request(url, file_path))
         job_id = self._job_id(created, STT_CREATE_PATH)
         path = f"/v1/stt/{job_id}"
-        done = wait_for_job(
-            self._poller(path, None),
-            job_id=job_id,
-            path=path,
-            budget=self._budget(),
-            report=self._reporter(run_manager),
-        )
+        done = self._wait(path, None, job_id, run_manager)
         return self._result(created, done, job_id)
 
     async def _arun(
@@ -256,11 +247,5 @@ class AIMLAPISpeechToTextTool(AIMLAPIJobTool):
         created = await self._asend_json(STT_CREATE_PATH, self._request(url, file_path))
         job_id = self._job_id(created, STT_CREATE_PATH)
         path = f"/v1/stt/{job_id}"
-        done = await await_job(
-            self._apoller(path, None),
-            job_id=job_id,
-            path=path,
-            budget=self._budget(),
-            report=self._areporter(run_manager),
-        )
+        done = await self._await(path, None, job_id, run_manager)
         return self._result(created, done, job_id)

@@ -19,7 +19,6 @@ from aiml_integrations._core.answer_errors import malformed_answer
 from aiml_integrations._core.transport import APIResponse
 from aiml_integrations.langchain._errors import raise_native
 from aiml_integrations.langchain._media._base import AIMLAPIJobTool
-from aiml_integrations.langchain._media._jobs import await_job, wait_for_job
 
 __all__ = ["AIMLAPIVideoGenerationTool", "VideoGenerationInput"]
 
@@ -107,9 +106,7 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
                     path=path,
                 )
             )
-        billed = done if done.credits_used is not None else created
-        artifact = self._artifact(billed, job_id=job_id, url=url, urls=[url])
-        artifact["request_id"] = created.request_id or done.request_id
+        artifact = self._job_artifact(created, done, job_id, url=url, urls=[url])
         return self._output(f"Video ready ({self.model}): {url}", artifact)
 
     def _run(
@@ -123,13 +120,7 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
         path = self._path()
         created = self._send_json(path, self._request(prompt, image_url, duration, aspect_ratio))
         job_id = self._job_id(created, path)
-        done = wait_for_job(
-            self._poller(path, {"generation_id": job_id}),
-            job_id=job_id,
-            path=path,
-            budget=self._budget(),
-            report=self._reporter(run_manager),
-        )
+        done = self._wait(path, {"generation_id": job_id}, job_id, run_manager)
         return self._result(created, done, job_id, path)
 
     async def _arun(
@@ -144,11 +135,5 @@ class AIMLAPIVideoGenerationTool(AIMLAPIJobTool):
         body = self._request(prompt, image_url, duration, aspect_ratio)
         created = await self._asend_json(path, body)
         job_id = self._job_id(created, path)
-        done = await await_job(
-            self._apoller(path, {"generation_id": job_id}),
-            job_id=job_id,
-            path=path,
-            budget=self._budget(),
-            report=self._areporter(run_manager),
-        )
+        done = await self._await(path, {"generation_id": job_id}, job_id, run_manager)
         return self._result(created, done, job_id, path)
