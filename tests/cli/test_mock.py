@@ -14,13 +14,13 @@ import pytest
 from aiml_integrations.cli import build_parser, main
 
 
-def spawn(*args: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aiml_integrations.cli", "mock", "--port", "0", "-q", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def spawn(*args: str, sigint_ignored: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """Start ``aimlapi mock``; ``sigint_ignored`` starts it as ``aimlapi mock &`` in a
+    non-interactive shell does, with SIGINT inherited ignored."""
+    command = [sys.executable, "-m", "aiml_integrations.cli", "mock", "--port", "0", "-q", *args]
+    if sigint_ignored:  # the shell's own way: the ignore survives exec into Python
+        command = ["sh", "-c", 'trap "" INT; exec "$0" "$@"', *command]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -71,6 +71,17 @@ def test_cli_mock_serves_and_stops() -> None:
         assert denied.status_code == 401
     finally:
         assert stop(process) == 0
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/v1/models", timeout=2)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signal dispositions")
+def test_cli_mock_stops_on_sigint_when_started_in_the_background() -> None:
+    process, url = spawn(sigint_ignored=True)
+    try:
+        assert poll_models(url).status_code == 200
+    finally:
+        assert stop(process) == 0  # not the 10 s timeout: our handler replaced the ignore
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/v1/models", timeout=2)
 
